@@ -1,0 +1,95 @@
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { checkRowImages, type CheckedRow } from '../../src/catalog/check-row-images.js';
+import { mapOrdered } from '../../src/catalog/map-ordered.js';
+import { readHitCatalog } from '../../src/catalog/read-catalog.js';
+import type { HitProduct } from '../../src/catalog/types.js';
+import { imageBytes, noisyJpeg, tempDir, writeFile } from './fixtures.js';
+
+const root = tempDir();
+const images = path.join(root, 'images');
+const HEADER = 'product_id,image_path,category,color,style,season,sales_count,description,price';
+
+beforeAll(async () => {
+  writeFile(images, 'good1.jpg', await imageBytes('jpeg', 40, 30));
+  const jpeg = await noisyJpeg();
+  writeFile(images, 'truncated.jpg', jpeg.subarray(0, jpeg.length >> 1));
+  writeFile(images, 'good2.png', await imageBytes('png', 20, 10));
+  writeFile(images, 'anim.gif', await imageBytes('gif'));
+  writeFile(images, 'huge.jpg', await imageBytes('jpeg', 1200, 1000));
+  writeFile(images, 'good3.webp', await imageBytes('webp', 16, 16));
+});
+
+async function collect<T>(gen: AsyncGenerator<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const x of gen) out.push(x);
+  return out;
+}
+
+describe('checkRowImages', () => {
+  it('keeps good rows with their image, turns bad images into problems on image_path, in row order', async () => {
+    const file = writeFile(root, 'products.csv', `${HEADER}\n` + [
+      'A,good1.jpg,c,,,,1,,', 'B,truncated.jpg,c,,,,1,,', 'C,good2.png,c,,,,1,,',
+      'D,anim.gif,c,,,,1,,', 'E,huge.jpg,c,,,,1,,', 'F,good3.webp,c,,,,1,,',
+    ].join('\n'));
+    const { rows, problems } = await readHitCatalog(file, images);
+    expect(problems).toEqual([]);
+
+    const progress: Array<{ done: number; total: number; problems: number }> = [];
+    const results: Array<CheckedRow<HitProduct>> = await collect(
+      checkRowImages(rows, { file, maxPixels: 1_000_000, concurrency: 3, onProgress: (p) => progress.push(p) }),
+    );
+
+    expect(results.map((r) => [r.row, r.ok])).toEqual([[1, true], [2, false], [3, true], [4, false], [5, false], [6, true]]);
+    const good = results.filter((r) => r.ok);
+    expect(good.map((r) => [r.value.productId, r.image.format, r.image.width, r.image.height])).toEqual([
+      ['A', 'jpeg', 40, 30], ['C', 'png', 20, 10], ['F', 'webp', 16, 16],
+    ]);
+    const bad = results.flatMap((r) => (r.ok ? [] : [r.problem]));
+    expect(bad).toEqual([
+      { file, row: 2, column: 'image_path', message: expect.stringMatching(/^line 3: image "truncated\.jpg": corrupt or truncated JPEG/) },
+      { file, row: 4, column: 'image_path', message: 'line 5: image "anim.gif": unsupported format gif' },
+      { file, row: 5, column: 'image_path', message: 'line 6: image "huge.jpg": 1,200,000 pixels exceeds the 1,000,000-pixel limit' },
+    ]);
+    expect(progress.map((p) => p.done)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(progress.at(-1)).toEqual({ done: 6, total: 6, problems: 3 });
+  });
+});
+
+describe('mapOrdered', () => {
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  it('yields in input order with at most `concurrency` calls in flight', async () => {
+    let inFlight = 0;
+    let peak = 0;
+    const delays = [30, 5, 20, 1, 15, 2, 25, 3, 10, 4];
+    const out = await collect(mapOrdered(delays.keys(), 3, async (i) => {
+      inFlight++;
+      peak = Math.max(peak, inFlight);
+      await sleep(delays[i]);
+      inFlight--;
+      return i * 10;
+    }));
+    expect(out).toEqual(delays.map((_, i) => i * 10));
+    expect(peak).toBe(3);
+  });
+
+  it('starts no more work than it can hold while the consumer is slow', async () => {
+    let started = 0;
+    const gen = mapOrdered(Array.from({ length: 1000 }, (_, i) => i), 4, async (i) => { started++; return i; });
+    const first = await gen.next();
+    expect(first.value).toBe(0);
+    await sleep(20);
+    expect(started).toBeLessThanOrEqual(5);
+    await gen.return(undefined);
+  });
+
+  it('passes a failure through at its position', async () => {
+    const gen = mapOrdered([1, 2, 3], 2, async (i) => {
+      if (i === 2) throw new Error('boom');
+      return i;
+    });
+    await expect(gen.next()).resolves.toEqual({ value: 1, done: false });
+    await expect(gen.next()).rejects.toThrow('boom');
+  });
+});
