@@ -51,6 +51,7 @@ export function validateFilter(filter: Filter): void {
       if (typeof c.value !== 'string' || (c.op !== 'eq' && c.op !== 'neq')) throw new TypeError(`filter: ${c.field} takes a string with eq/neq/in`);
     } else if ((NUMBER_FIELDS as readonly string[]).includes(c.field)) {
       if (typeof c.value !== 'number' || !Number.isFinite(c.value)) throw new TypeError(`filter: ${c.field} needs a finite number`);
+      if (!['eq', 'gt', 'gte', 'lt', 'lte'].includes(c.op)) throw new TypeError(`filter: ${c.field} takes eq/gt/gte/lt/lte`);
     } else {
       throw new TypeError(`filter: unknown field ${(c as { field: string }).field}`);
     }

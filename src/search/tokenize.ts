@@ -24,8 +24,11 @@ const HAN = /\p{Script=Han}/u;
 const RUNS = /\p{Script=Han}+|[\p{L}\p{N}]+/gu;
 
 /** Folds common English plurals so "dresses" and "dress" meet. Applied the same way to documents and queries. */
+// Words ending in s that are not plurals (the -ss/-us/-is rule below covers dress, bus, chassis).
+const NOT_PLURALS = new Set(['series', 'species', 'news', 'canvas', 'lens']);
+
 export function foldPlural(word: string): string {
-  if (word.length <= 3 || /\d/.test(word)) return word;
+  if (word.length <= 3 || /\d/.test(word) || NOT_PLURALS.has(word)) return word;
   if (word.endsWith('ies') && word.length > 4) return word.slice(0, -3) + 'y';
   if (/(ss|x|z|ch|sh)es$/.test(word)) return word.slice(0, -2);
   if (word.endsWith('s') && !/(ss|us|is)$/.test(word)) return word.slice(0, -1);
@@ -42,7 +45,8 @@ export function tokenize(text: string): string[] {
       for (const word of segmenter().cutForSearch(run, true)) {
         if (word.trim()) out.push(word);
       }
-    } else if (!STOP_WORDS.has(run)) {
+    } else if (!STOP_WORDS.has(run) && !(run.length === 1 && /\p{L}/u.test(run))) {
+      // Single letters ("s" of "women's") carry no meaning as terms; single digits (sizes) do.
       out.push(foldPlural(run));
     }
   }

@@ -1,0 +1,4 @@
+/** The embedded LanceDB VectorStore adapter. */
+export { LanceDbStore, openLanceDbStore, type LanceDbStoreOptions, type LanceLegQuery } from './lancedb-store.js';
+export { compileFilter } from './compile-filter.js';
+export { ANN_MIN_ROWS } from './indexes.js';
