@@ -290,7 +290,8 @@ export class LanceDbStore implements VectorStore {
       .distanceType('cosine')
       .ef(Math.max(HNSW_SEARCH.minEf, HNSW_SEARCH.efPerResult * query.limit))
       .refineFactor(HNSW_SEARCH.refineFactor)
-      .select(columns)
+      // Naming the score column keeps LanceDB from warning about its auto-projection on every query.
+      .select([...columns, '_distance'])
       .limit(query.limit);
     if (where) q = q.where(where);
     if (query.exact) q = q.bypassVectorIndex();
@@ -308,7 +309,7 @@ export class LanceDbStore implements VectorStore {
     if (terms.length === 0 || query.limit === 0) return emptyLeg();
     const text = terms.join(' ');
     const search = (limit: number, cols: string[], filtered: boolean) => {
-      const q = table.query().fullTextSearch(text, { columns: 'keywords' }).select(cols).limit(limit);
+      const q = table.query().fullTextSearch(text, { columns: 'keywords' }).select([...cols, '_score']).limit(limit);
       return (filtered && where ? q.where(where) : q).toArrow();
     };
     if ((await keywordIndexLag(table)) === 0) {

@@ -1,0 +1,125 @@
+/**
+ * hitline's command line. Each command's options are declared here; the work is in cli/commands/.
+ * User mistakes end with a one-line error and a hint (exit 2); anything else is a bug and shows its stack.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { DEFAULT_WORKSPACE } from '../pipeline/workspace.js';
+import { DEFAULT_MATCH_SETTINGS } from '../pipeline/match.js';
+import { HitlineError } from '../util/errors.js';
+import { commandContext, type GlobalOptions } from './context.js';
+import { aspectRatio, nonNegativeNumber, positiveInt, sizeTier } from './parse-options.js';
+import { demoCommand } from './commands/demo.js';
+import { ingestCommand } from './commands/ingest.js';
+import { matchCommand } from './commands/match.js';
+import { runCommand } from './commands/run.js';
+import { searchCommand } from './commands/search.js';
+import { doctorCommand } from './commands/doctor.js';
+import { migrateCommand } from './commands/migrate.js';
+
+const DEMO_WORKSPACE = 'hitline-demo';
+
+function addMatchOptions(cmd: Command): Command {
+  const d = DEFAULT_MATCH_SETTINGS;
+  return cmd
+    .option('--top <n>', 'hit products kept per new product', positiveInt('--top', 100), d.top)
+    .option('--per-leg <n>', 'hits asked of each search leg (dense and keyword) before fusion', positiveInt('--per-leg', 1000), d.perLeg)
+    .option('--rrf-k <k>', 'Reciprocal Rank Fusion constant: score = sum of 1/(k + rank)', nonNegativeNumber('--rrf-k'), d.rrfK)
+    .option('--min-sales <n>', 'only hits with sales_count above this count', nonNegativeNumber('--min-sales'), d.minSales);
+}
+
+function globalOptions(cmd: Command): Command {
+  return cmd
+    .option('-w, --workspace <dir>', 'folder holding the store, caches and runs', DEFAULT_WORKSPACE)
+    .option('--config <file>', 'settings file (default: <workspace>/config.json if present)')
+    .option('--offline', 'use only the offline adapters, even when OPENROUTER_API_KEY is set')
+    .addOption(new Option('--store <kind>', 'vector store: lancedb (a folder in the workspace) or milvus (MILVUS_ADDRESS...)').choices(['lancedb', 'milvus']))
+    .addOption(new Option('--progress <mode>', 'progress display').choices(['auto', 'tty', 'json', 'quiet']).default('auto'));
+}
+
+export function buildProgram(stdout: NodeJS.WritableStream, setExit: (code: number) => void): Command {
+  const program = new Command('hitline')
+    .description(
+      'Turn best-selling ("hit") product photos into promo images for new products:\n' +
+        'hybrid search over your hits, a style brief of how they were shot, and new images in that style.',
+    )
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText('after', '\nStart with `hitline demo` (no key, no network). Docs: README.md.');
+
+  globalOptions(program.command('demo'))
+    .description('draw a sample catalog and run the whole pipeline on it, offline (workspace defaults to ./hitline-demo)')
+    .action(async (_o, cmd: Command) => {
+      const opts = cmd.optsWithGlobals() as GlobalOptions;
+      if (cmd.getOptionValueSource('workspace') === 'default') opts.workspace = DEMO_WORKSPACE;
+      setExit(await demoCommand(await commandContext(opts, stdout)));
+    });
+
+  globalOptions(program.command('ingest'))
+    .description('add or update hit products (products.csv + images) in the store')
+    .requiredOption('--catalog <csv>', 'products.csv: product_id, image_path, category, color, style, season, sales_count, description, price')
+    .requiredOption('--images <dir>', 'folder the image_path values are relative to')
+    .option('--json', 'print the ingest report as JSON')
+    .action(async (o, cmd: Command) => setExit(await ingestCommand(o, await commandContext(cmd.optsWithGlobals(), stdout))));
+
+  addMatchOptions(globalOptions(program.command('match')))
+    .description('find the closest hit products for each new product (dense + keyword legs, RRF fusion)')
+    .requiredOption('--new <csv>', 'new_products.csv: new_id, image_path, category, style, season, prompt_hint')
+    .requiredOption('--images <dir>', 'folder the image_path values are relative to')
+    .option('--json', 'print each new product\'s ranked hits as JSON')
+    .action(async (o, cmd: Command) => setExit(await matchCommand(o, await commandContext(cmd.optsWithGlobals(), stdout))));
+
+  addMatchOptions(globalOptions(program.command('run')))
+    .description('match, analyze and generate promo images for every new product; writes a run folder with a report')
+    .requiredOption('--new <csv>', 'new_products.csv: new_id, image_path, category, style, season, prompt_hint')
+    .requiredOption('--images <dir>', 'folder the image_path values are relative to')
+    .option('--aspect <ratio>', 'aspect ratio: 1:1 2:3 3:2 3:4 4:3 4:5 5:4 9:16 16:9 21:9 1:4 4:1 1:8 8:1', aspectRatio, '3:4')
+    .option('--size <tier>', 'size tier: 0.5K 1K 2K 4K', sizeTier, '2K')
+    .option('--variants <n>', 'images per product', positiveInt('--variants', 16), 1)
+    .option('--references <n>', 'top hits passed to the generator as style references', positiveInt('--references', 13), 1)
+    .option('--concurrency <n>', 'products processed at once', positiveInt('--concurrency', 64), 2)
+    .option('--model <id>', 'image model for the cloud generator: google/gemini-3.1-flash-image-preview (default), google/gemini-3-pro-image-preview, google/gemini-2.5-flash-image')
+    .option('--json', 'print summary.json to stdout instead of the human view')
+    .action(async (o, cmd: Command) => setExit(await runCommand(o, await commandContext(cmd.optsWithGlobals(), stdout))));
+
+  globalOptions(program.command('search'))
+    .description('find catalog products by text (hybrid with a cloud embedder, keywords only offline)')
+    .argument('<text>', 'what to look for, e.g. "red floral midi dress"')
+    .option('--top <n>', 'results shown', positiveInt('--top', 1000), 10)
+    .option('--per-leg <n>', 'hits asked of each search leg', positiveInt('--per-leg', 1000), 50)
+    .option('--rrf-k <k>', 'Reciprocal Rank Fusion constant', nonNegativeNumber('--rrf-k'), DEFAULT_MATCH_SETTINGS.rrfK)
+    .option('--category <name>', 'only this category (matched literally)')
+    .option('--min-sales <n>', 'only products with sales_count above this', nonNegativeNumber('--min-sales'))
+    .option('--json', 'print the results as JSON')
+    .action(async (text: string, o, cmd: Command) => setExit(await searchCommand(text, o, await commandContext(cmd.optsWithGlobals(), stdout))));
+
+  globalOptions(program.command('migrate'))
+    .description("copy the workspace's catalog, vectors included, into another store (no re-embedding) and verify the counts")
+    .addOption(new Option('--to <kind>', 'target store').choices(['milvus', 'lancedb']).makeOptionMandatory())
+    .addOption(new Option('--from <kind>', 'source store').choices(['lancedb', 'milvus']).default('lancedb'))
+    .option('--batch <n>', 'rows per write', positiveInt('--batch', 100_000), 1000)
+    .action(async (o, cmd: Command) => setExit(await migrateCommand(o, await commandContext(cmd.optsWithGlobals(), stdout))));
+
+  globalOptions(program.command('doctor'))
+    .description('check the OpenRouter key and models, the adapters each stage will use, and the store')
+    .option('--json', 'print the checks as JSON')
+    .action(async (o, cmd: Command) => setExit(await doctorCommand(await commandContext(cmd.optsWithGlobals(), stdout), o.json)));
+
+  return program;
+}
+
+export async function main(argv: string[], stdout: NodeJS.WritableStream = process.stdout, stderr: NodeJS.WritableStream = process.stderr): Promise<number> {
+  let exitCode = 0;
+  const program = buildProgram(stdout, (code) => (exitCode = code));
+  program.exitOverride().configureOutput({ writeOut: (s) => stdout.write(s), writeErr: (s) => stderr.write(s) });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
+    if (err instanceof HitlineError) {
+      stderr.write(`error: ${err.message}\n${err.hint ? `hint: ${err.hint}\n` : ''}`);
+      return 2;
+    }
+    stderr.write(`hitline hit an unexpected error (a bug; please report it with the lines below):\n${err instanceof Error ? err.stack : String(err)}\n`);
+    return 70;
+  }
+}

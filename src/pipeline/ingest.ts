@@ -1,0 +1,171 @@
+/**
+ * ingest: products.csv + images → the store. One bad row or image is reported and skipped; every good
+ * row goes through. An image whose content hash is already stored for that id is never embedded again,
+ * and a row whose image and fields are both unchanged is not rewritten.
+ */
+import type { HitProduct } from '../catalog/types.js';
+import { readHitCatalog } from '../catalog/read-catalog.js';
+import { loadImage } from '../catalog/load-image.js';
+import type { Embedder } from '../embed/embedder.js';
+import { keywordText } from '../search/tokenize.js';
+import type { ProductRecord, StoredProduct, VectorStore } from '../store/vector-store.js';
+import type { RowProblem } from '../util/errors.js';
+import { quietProgress, type ProgressSink } from '../util/progress.js';
+
+export interface IngestOptions {
+  catalogCsv: string;
+  imagesDir: string;
+  store: VectorStore;
+  embedder: Embedder;
+  progress?: ProgressSink;
+  /** Rows read, embedded and written together. Bounds memory: only one chunk's images are held. */
+  chunkSize?: number;
+  maxPixels?: number;
+}
+
+export interface IngestReport {
+  rowsRead: number;
+  /** Rows new to the store. */
+  added: number;
+  /** Rows that existed and changed (fields or image). */
+  updated: number;
+  /** Rows identical to what was stored: nothing written. */
+  unchanged: number;
+  /** Images sent to the embedder. */
+  embedded: number;
+  /** Vectors reused because the image's content hash was already stored for that id. */
+  reusedVectors: number;
+  problems: RowProblem[];
+  storeCount: number;
+  seconds: number;
+}
+
+interface PendingRow {
+  row: number;
+  product: HitProduct;
+  imageAbsPath: string;
+  imageHash: string;
+  imageBytes?: Buffer;
+}
+
+export async function ingestCatalog(options: IngestOptions): Promise<IngestReport> {
+  const started = Date.now();
+  const { store, embedder } = options;
+  const progress = options.progress ?? quietProgress;
+  const chunkSize = options.chunkSize ?? 64;
+  const { rows, problems } = await readHitCatalog(options.catalogCsv, options.imagesDir);
+  await store.open({ embedderId: embedder.id, dimension: embedder.dimension });
+
+  const report: IngestReport = {
+    rowsRead: rows.length + problems.length, added: 0, updated: 0, unchanged: 0, embedded: 0, reusedVectors: 0,
+    problems: [...problems], storeCount: 0, seconds: 0,
+  };
+  progress.start('ingest', rows.length);
+  let done = 0;
+  for (let i = 0; i < rows.length; i += chunkSize) {
+    const chunk = rows.slice(i, i + chunkSize);
+    const stored = await existingRecords(store, chunk.map((r) => r.value.productId));
+    const pending: PendingRow[] = [];
+    for (const r of chunk) {
+      try {
+        const image = await loadImage(r.imageAbsPath, { maxPixels: options.maxPixels });
+        const previous = stored.get(r.value.productId);
+        const sameImage = previous?.imageHash === image.contentHash;
+        pending.push({
+          row: r.row, product: r.value, imageAbsPath: r.imageAbsPath, imageHash: image.contentHash,
+          imageBytes: sameImage ? undefined : image.bytes,
+        });
+      } catch (err) {
+        report.problems.push(imageProblem(options.catalogCsv, r.row, err));
+      }
+    }
+    const vectors = await vectorsFor(pending, stored, embedder, options.catalogCsv, report);
+    const toWrite: StoredProduct[] = [];
+    for (const p of pending) {
+      const vector = vectors.get(p.product.productId);
+      if (!vector) continue; // its problem is already recorded
+      const row = toStoredProduct(p, vector);
+      const previous = stored.get(row.id);
+      if (!previous) report.added += 1;
+      else if (sameRecord(previous, row)) { report.unchanged += 1; continue; }
+      else report.updated += 1;
+      toWrite.push(row);
+    }
+    if (toWrite.length > 0) await store.upsert(toWrite);
+    done += chunk.length;
+    progress.update({ stage: 'ingest', done, total: rows.length, failed: report.problems.length - problems.length });
+  }
+  await store.optimize();
+  report.storeCount = await store.count();
+  report.seconds = (Date.now() - started) / 1000;
+  progress.finish('ingest', `${report.added} added, ${report.updated} updated, ${report.unchanged} unchanged, ${report.problems.length} problem(s)`);
+  return report;
+}
+
+async function existingRecords(store: VectorStore, ids: string[]): Promise<Map<string, StoredProduct>> {
+  const hashes = await store.imageHashes(ids);
+  if (hashes.size === 0) return new Map();
+  const found = (await store.get([...hashes.keys()], { withVectors: true })) as StoredProduct[];
+  return new Map(found.map((p) => [p.id, p]));
+}
+
+/** Embeds the images that changed (each distinct content once); reuses stored vectors for the rest. */
+async function vectorsFor(
+  pending: PendingRow[], stored: Map<string, StoredProduct>, embedder: Embedder, file: string, report: IngestReport,
+): Promise<Map<string, Float32Array>> {
+  const vectors = new Map<string, Float32Array>();
+  const toEmbed = new Map<string, PendingRow[]>(); // content hash → rows with that image
+  for (const p of pending) {
+    if (!p.imageBytes) {
+      vectors.set(p.product.productId, stored.get(p.product.productId)!.vector);
+      report.reusedVectors += 1;
+    } else {
+      const group = toEmbed.get(p.imageHash) ?? [];
+      group.push(p);
+      toEmbed.set(p.imageHash, group);
+    }
+  }
+  const groups = [...toEmbed.values()];
+  if (groups.length === 0) return vectors;
+  const assign = (group: PendingRow[], vector: Float32Array) => group.forEach((p) => vectors.set(p.product.productId, vector));
+  try {
+    const embedded = await embedder.embedImages(groups.map((g) => g[0].imageBytes!));
+    groups.forEach((g, i) => assign(g, embedded[i]));
+    report.embedded += groups.length;
+  } catch {
+    // Isolate the bad image(s): one failure must not sink the chunk.
+    for (const g of groups) {
+      try {
+        const [vector] = await embedder.embedImages([g[0].imageBytes!]);
+        assign(g, vector);
+        report.embedded += 1;
+      } catch (err) {
+        for (const p of g) report.problems.push({ file, row: p.row, column: 'image_path', message: `could not embed the image: ${messageOf(err)}` });
+      }
+    }
+  }
+  return vectors;
+}
+
+function toStoredProduct(p: PendingRow, vector: Float32Array): StoredProduct {
+  const h = p.product;
+  return {
+    id: h.productId, category: h.category, color: h.color, style: h.style, season: h.season, salesCount: h.salesCount,
+    price: h.price, description: h.description, imagePath: p.imageAbsPath, imageHash: p.imageHash, attributes: h.attributes,
+    keywords: keywordText(h.category, h.color, h.style, h.season, h.description, ...Object.values(h.attributes)),
+    vector,
+  };
+}
+
+function sameRecord(a: ProductRecord, b: ProductRecord): boolean {
+  const keys: Array<keyof ProductRecord> = ['category', 'color', 'style', 'season', 'salesCount', 'price', 'description', 'imagePath', 'imageHash', 'keywords'];
+  return keys.every((k) => a[k] === b[k]) && JSON.stringify(a.attributes) === JSON.stringify(b.attributes);
+}
+
+function imageProblem(file: string, row: number, err: unknown): RowProblem {
+  return { file, row, column: 'image_path', message: messageOf(err) };
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
