@@ -57,6 +57,7 @@ export function buildProgram(stdout: NodeJS.WritableStream, setExit: (code: numb
     .description('add or update hit products (products.csv + images) in the store')
     .requiredOption('--catalog <csv>', 'products.csv: product_id, image_path, category, color, style, season, sales_count, description, price')
     .requiredOption('--images <dir>', 'folder the image_path values are relative to')
+    .option('--reindex', 'empty the store first and re-embed everything with the current embedder (to switch embedders)')
     .option('--json', 'print the ingest report as JSON')
     .action(async (o, cmd: Command) => setExit(await ingestCommand(o, await commandContext(cmd.optsWithGlobals(), stdout))));
 

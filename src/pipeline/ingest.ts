@@ -9,7 +9,7 @@ import { loadImage } from '../catalog/load-image.js';
 import type { Embedder } from '../embed/embedder.js';
 import { keywordText } from '../search/tokenize.js';
 import type { ProductRecord, StoredProduct, VectorStore } from '../store/vector-store.js';
-import type { RowProblem } from '../util/errors.js';
+import { HitlineError, type RowProblem } from '../util/errors.js';
 import { quietProgress, type ProgressSink } from '../util/progress.js';
 
 export interface IngestOptions {
@@ -21,6 +21,8 @@ export interface IngestOptions {
   /** Rows read, embedded and written together. Bounds memory: only one chunk's images are held. */
   chunkSize?: number;
   maxPixels?: number;
+  /** Empty the store first and refill it with this embedder (to switch embedders). */
+  reindex?: boolean;
 }
 
 export interface IngestReport {
@@ -54,7 +56,13 @@ export async function ingestCatalog(options: IngestOptions): Promise<IngestRepor
   const progress = options.progress ?? quietProgress;
   const chunkSize = options.chunkSize ?? 64;
   const { rows, problems } = await readHitCatalog(options.catalogCsv, options.imagesDir);
-  await store.open({ embedderId: embedder.id, dimension: embedder.dimension });
+  const embedderInfo = { embedderId: embedder.id, dimension: embedder.dimension };
+  if (options.reindex) {
+    if (!store.recreate) throw new HitlineError(`the ${store.kind} store cannot be rebuilt in place`, { hint: 'Ingest into a new --workspace instead.' });
+    await store.recreate(embedderInfo);
+  } else {
+    await store.open(embedderInfo);
+  }
 
   const report: IngestReport = {
     rowsRead: rows.length + problems.length, added: 0, updated: 0, unchanged: 0, embedded: 0, reusedVectors: 0,

@@ -100,6 +100,8 @@ export interface VectorStore {
   hybridSearch(query: HybridQuery): Promise<HybridResult>;
   /** Every row with its vector, in batches (for migration between stores). */
   scan(batchSize?: number): AsyncIterable<StoredProduct[]>;
+  /** Empties the collection and records `embedder` instead (`ingest --reindex`, to switch embedders). */
+  recreate?(embedder: EmbedderInfo): Promise<void>;
   /** Builds or refreshes indexes once the collection is large enough to need them. */
   optimize(): Promise<void>;
   close(): Promise<void>;

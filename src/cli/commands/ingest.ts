@@ -8,6 +8,7 @@ export interface IngestFlags {
   catalog: string;
   images: string;
   json?: boolean;
+  reindex?: boolean;
 }
 
 export async function ingestCommand(flags: IngestFlags, ctx: CommandContext): Promise<number> {
@@ -15,7 +16,7 @@ export async function ingestCommand(flags: IngestFlags, ctx: CommandContext): Pr
   const embedder = createEmbedder(settings);
   const store = await openStore(ctx.ws, settings);
   try {
-    const report = await ingestCatalog({ catalogCsv: flags.catalog, imagesDir: flags.images, store, embedder, progress: ctx.progress });
+    const report = await ingestCatalog({ catalogCsv: flags.catalog, imagesDir: flags.images, store, embedder, progress: ctx.progress, reindex: flags.reindex });
     ctx.stdout.write(flags.json ? JSON.stringify(report, null, 2) + '\n' : describeIngest(report, store.kind, ctx.ws.root));
     return report.problems.length > 0 ? 1 : 0;
   } finally {

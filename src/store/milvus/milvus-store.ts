@@ -374,6 +374,12 @@ export class MilvusStore implements VectorStore {
     this.embedder = undefined;
   }
 
+  /** Drops the collection and creates an empty one for `embedder`. */
+  async recreate(embedder: EmbedderInfo): Promise<void> {
+    await this.drop();
+    await this.open(embedder);
+  }
+
   async close(): Promise<void> {
     const client = this.client;
     this.client = undefined;
