@@ -46,8 +46,13 @@ export function safeKey(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 16);
 }
 
-/** Product ids come from user CSVs; file names built from them must stay inside their folder. */
+/**
+ * Product ids come from user CSVs; file names built from them must stay inside their folder. A plain id
+ * (letters, digits, . _ -) is used as it is; anything else is cleaned and suffixed with a short hash of
+ * the original, so two different ids never share a folder.
+ */
 export function safeFileStem(id: string): string {
+  if (/^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/.test(id) && !id.endsWith('.')) return id;
   const cleaned = id.normalize('NFKC').replace(/[^\p{L}\p{N}._-]+/gu, '_').replace(/^[._]+/, '').slice(0, 80);
   return cleaned.length > 0 ? `${cleaned}-${safeKey(id).slice(0, 6)}` : safeKey(id);
 }

@@ -1,0 +1,64 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG, loadConfig, parseConfig } from '../../src/pipeline/config.js';
+import { resolveStage } from '../../src/pipeline/adapters.js';
+import { UserInputError } from '../../src/util/errors.js';
+
+describe('config.json', () => {
+  it('a missing default file is the default config; a missing --config file is an error', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'hitline-config-'));
+    expect(await loadConfig(path.join(dir, 'config.json'))).toEqual(DEFAULT_CONFIG);
+    await expect(loadConfig(path.join(dir, 'nope.json'), true)).rejects.toThrow(/cannot read the config file/);
+  });
+
+  it('reads per-stage choices, models and the store', () => {
+    const config = parseConfig(
+      { stages: { generator: 'local', analyzer: 'openrouter' }, models: { generator: 'google/gemini-3-pro-image-preview' }, store: 'milvus', openrouter: { maxRetries: 2 } },
+      'config.json',
+    );
+    expect(config.stages).toEqual({ embedder: 'auto', analyzer: 'openrouter', generator: 'local' });
+    expect(config.models.generator).toBe('google/gemini-3-pro-image-preview');
+    expect(config.store).toBe('milvus');
+    expect(config.openrouter.maxRetries).toBe(2);
+  });
+
+  it('names the file and the key of every mistake', async () => {
+    const cases: Array<[unknown, RegExp]> = [
+      [{ stage: {} }, /key "stage": unknown key/],
+      [{ stages: { generator: 'cloud' } }, /key "stages.generator": must be one of auto, local, openrouter/],
+      [{ stages: { painter: 'local' } }, /key "stages.painter": unknown stage/],
+      [{ models: { generator: 'not a model id' } }, /key "models.generator"/],
+      [{ store: 'postgres' }, /key "store"/],
+      [{ openrouter: { timeoutMs: -1 } }, /key "openrouter.timeoutMs"/],
+      [[], /\(top level\)/],
+    ];
+    for (const [raw, message] of cases) {
+      expect(() => parseConfig(raw, '/ws/config.json')).toThrow(UserInputError);
+      expect(() => parseConfig(raw, '/ws/config.json')).toThrow(message);
+    }
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'hitline-config-'));
+    await writeFile(path.join(dir, 'config.json'), '{ "stages": ');
+    await expect(loadConfig(path.join(dir, 'config.json'))).rejects.toThrow(/config.json is not valid JSON/);
+  });
+});
+
+describe('choosing adapters', () => {
+  const config = (stages: Partial<typeof DEFAULT_CONFIG.stages> = {}) => ({ ...DEFAULT_CONFIG, stages: { ...DEFAULT_CONFIG.stages, ...stages } });
+  it('auto uses OpenRouter with a key and the offline adapter without one', () => {
+    expect(resolveStage('generator', { config: config(), offline: false, env: { OPENROUTER_API_KEY: 'k' } })).toBe('openrouter');
+    expect(resolveStage('generator', { config: config(), offline: false, env: {} })).toBe('local');
+  });
+  it('--offline wins over the key and the config', () => {
+    expect(resolveStage('analyzer', { config: config({ analyzer: 'openrouter' }), offline: true, env: { OPENROUTER_API_KEY: 'k' } })).toBe('local');
+  });
+  it('each stage can be pinned separately', () => {
+    const s = { config: config({ generator: 'local' }), offline: false, env: { OPENROUTER_API_KEY: 'k' } };
+    expect(resolveStage('generator', s)).toBe('local');
+    expect(resolveStage('analyzer', s)).toBe('openrouter');
+  });
+  it('asking for OpenRouter without a key says what to do', () => {
+    expect(() => resolveStage('embedder', { config: config({ embedder: 'openrouter' }), offline: false, env: {} })).toThrow(/OPENROUTER_API_KEY is not set/);
+  });
+});

@@ -1,0 +1,92 @@
+/**
+ * ingest's promises: every good row is stored even when others are bad, and an image whose content is
+ * already stored for that id is never sent to the embedder again.
+ */
+import { mkdtemp, mkdir, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import type { Embedder } from '../../src/embed/embedder.js';
+import { createLocalEmbedder } from '../../src/embed/local/index.js';
+import { ingestCatalog } from '../../src/pipeline/ingest.js';
+import { openLanceDbStore } from '../../src/store/lancedb/index.js';
+
+const HEADER = 'product_id,image_path,category,color,style,season,sales_count,description,price\n';
+
+async function drawImage(file: string, color: string, shape: 'circle' | 'square'): Promise<void> {
+  const body = shape === 'circle' ? `<circle cx="100" cy="100" r="60" fill="${color}"/>` : `<rect x="50" y="50" width="100" height="100" fill="${color}"/>`;
+  await sharp(Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="200" height="200"><rect width="200" height="200" fill="#f2f2f2"/>${body}</svg>`)).jpeg().toFile(file);
+}
+
+/** Counts images sent to the embedder, and fails on images whose bytes contain a marker. */
+function countingEmbedder(inner: Embedder, failOn?: Buffer): Embedder & { sent: number } {
+  const wrapper = {
+    id: inner.id, dimension: inner.dimension, supportsText: false, sent: 0,
+    async embedImages(images: readonly Buffer[]) {
+      wrapper.sent += images.length;
+      if (failOn && images.some((b) => b.equals(failOn))) throw new Error('the embedding service rejected this image');
+      return inner.embedImages(images);
+    },
+  };
+  return wrapper;
+}
+
+async function setup() {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'hitline-ingest-'));
+  const images = path.join(dir, 'images');
+  await mkdir(images);
+  await drawImage(path.join(images, 'a.jpg'), '#c03030', 'circle');
+  await drawImage(path.join(images, 'b.jpg'), '#3050c0', 'square');
+  await drawImage(path.join(images, 'c.jpg'), '#30a050', 'circle');
+  return { dir, images, csv: path.join(dir, 'products.csv'), store: openLanceDbStore({ dir: path.join(dir, 'store') }) };
+}
+
+describe('ingest', () => {
+  it('embeds each image once, reuses stored vectors, and rewrites only what changed', async () => {
+    const { images, csv, store } = await setup();
+    const embedder = countingEmbedder(createLocalEmbedder({ recipe: 'histogram' }));
+    await writeFile(csv, HEADER + 'A,a.jpg,dress,red,casual,summer,2000,Red dress,10\nB,b.jpg,dress,blue,casual,summer,3000,Blue dress,12\nB2,b.jpg,dress,blue,casual,summer,100,Same photo as B,12\n');
+    const first = await ingestCatalog({ catalogCsv: csv, imagesDir: images, store, embedder });
+    expect(first).toMatchObject({ added: 3, embedded: 2, problems: [] });
+    expect(embedder.sent).toBe(2); // B and B2 share one image
+
+    await writeFile(csv, HEADER + 'A,a.jpg,dress,red,casual,summer,2500,Red dress (new copy),10\nB,b.jpg,dress,blue,casual,summer,3000,Blue dress,12\nB2,b.jpg,dress,blue,casual,summer,100,Same photo as B,12\n');
+    const second = await ingestCatalog({ catalogCsv: csv, imagesDir: images, store, embedder });
+    expect(second).toMatchObject({ added: 0, updated: 1, unchanged: 2, embedded: 0, reusedVectors: 3 });
+    expect(embedder.sent).toBe(2);
+    expect((await store.get(['A']))[0]).toMatchObject({ salesCount: 2500, description: 'Red dress (new copy)' });
+
+    await drawImage(path.join(images, 'a.jpg'), '#c03030', 'square'); // same name, new picture
+    const third = await ingestCatalog({ catalogCsv: csv, imagesDir: images, store, embedder });
+    expect(third).toMatchObject({ updated: 1, unchanged: 2, embedded: 1 });
+    expect(embedder.sent).toBe(3);
+    expect(await store.count()).toBe(3);
+    await store.close();
+  });
+
+  it('keeps every good row when one row is bad, one image is broken and the embedder refuses one image', async () => {
+    const { images, csv, store } = await setup();
+    await writeFile(path.join(images, 'broken.jpg'), Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]));
+    const refused = await readFile(path.join(images, 'c.jpg'));
+    const embedder = countingEmbedder(createLocalEmbedder({ recipe: 'histogram' }), refused);
+    await writeFile(
+      csv,
+      HEADER +
+        'A,a.jpg,dress,red,casual,summer,2000,Red dress,10\n' +
+        'X,broken.jpg,dress,red,casual,summer,2000,Broken photo,10\n' +
+        'Y,a.jpg,dress,red,casual,summer,lots,Bad sales,10\n' +
+        'C,c.jpg,dress,green,casual,summer,2000,Refused by the service,10\n' +
+        'B,b.jpg,dress,blue,casual,summer,3000,Blue dress,12\n',
+    );
+    const report = await ingestCatalog({ catalogCsv: csv, imagesDir: images, store, embedder, chunkSize: 10 });
+    expect(report.added).toBe(2);
+    expect(await store.count()).toBe(2);
+    expect(report.problems.map((p) => [p.row, p.column])).toEqual(
+      expect.arrayContaining([[2, 'image_path'], [3, 'sales_count'], [4, 'image_path']]),
+    );
+    expect(report.problems.find((p) => p.row === 4)?.message).toContain('rejected this image');
+    expect(report.problems.every((p) => p.file === csv)).toBe(true);
+    await store.close();
+  });
+});
