@@ -54,18 +54,22 @@ async function renderCell(cell: Cell): Promise<Buffer> {
     .toBuffer();
 }
 
-export async function renderContactSheet(runDir: string, summary: RunSummary): Promise<Buffer> {
-  const rows = summary.products.map((p) => cellsFor(runDir, p));
+/** Products per sheet: a page stays a few thousand pixels tall however large the batch. */
+export const PRODUCTS_PER_SHEET = 20;
+
+export async function renderContactSheet(runDir: string, summary: RunSummary, products = summary.products, page = 1, pages = 1): Promise<Buffer> {
+  const rows = products.map((p) => cellsFor(runDir, p));
   const columns = Math.max(1, ...rows.map((r) => r.length));
   const width = MARGIN * 2 + columns * CELL + (columns - 1) * GAP;
   const rowHeight = CELL + LABEL + GAP;
   const height = HEADER + MARGIN + Math.max(1, rows.length) * rowHeight;
+  const title =
+    `hitline run ${summary.runId}: ${summary.totals.done}/${summary.totals.products} done, ${summary.totals.images} image(s), ` +
+    `${summary.settings.aspectRatio} ${summary.settings.sizeTier}${pages > 1 ? ` (sheet ${page} of ${pages})` : ''}`;
   const layers: OverlayOptions[] = [
     {
       input: Buffer.from(
-        `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${HEADER}"><text x="${MARGIN}" y="30" font-family="DejaVu Sans, sans-serif" font-size="18" fill="#111">${xmlEscape(
-          `hitline run ${summary.runId}: ${summary.totals.done}/${summary.totals.products} done, ${summary.totals.images} image(s), ${summary.settings.aspectRatio} ${summary.settings.sizeTier}`,
-        )}</text></svg>`,
+        `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${HEADER}"><text x="${MARGIN}" y="30" font-family="DejaVu Sans, sans-serif" font-size="18" fill="#111">${xmlEscape(title)}</text></svg>`,
       ),
       top: 0,
       left: 0,
@@ -79,8 +83,18 @@ export async function renderContactSheet(runDir: string, summary: RunSummary): P
   return sharp({ create: { width, height, channels: 3, background: '#f4f4f2' } }).composite(layers).png().toBuffer();
 }
 
-export async function writeContactSheet(runDir: string, summary: RunSummary): Promise<string> {
-  const file = path.join(runDir, 'contact-sheet.png');
-  await writeFileAtomic(file, await renderContactSheet(runDir, summary));
-  return file;
+/**
+ * Writes contact-sheet.png (the first PRODUCTS_PER_SHEET products) and, for larger runs,
+ * contact-sheet-2.png, contact-sheet-3.png... Returns the files written, first sheet first.
+ */
+export async function writeContactSheet(runDir: string, summary: RunSummary): Promise<string[]> {
+  const pages = Math.max(1, Math.ceil(summary.products.length / PRODUCTS_PER_SHEET));
+  const files: string[] = [];
+  for (let page = 1; page <= pages; page += 1) {
+    const products = summary.products.slice((page - 1) * PRODUCTS_PER_SHEET, page * PRODUCTS_PER_SHEET);
+    const file = path.join(runDir, page === 1 ? 'contact-sheet.png' : `contact-sheet-${page}.png`);
+    await writeFileAtomic(file, await renderContactSheet(runDir, summary, products, page, pages));
+    files.push(file);
+  }
+  return files;
 }
