@@ -195,6 +195,32 @@ describe('local compositor', () => {
     expect(luma(below)).toBeLessThan(luma(farBelow) - 15);
   });
 
+  it("leaves the product photo's own drop shadow behind: no pale band under or beside the product", async () => {
+    // A flat lay as shot: the garment on near-white with a soft grey shadow below and to the right of it.
+    const shape = tshirtShape(600, 800, `rgb(${GREEN.join(',')})`);
+    const shadow = `<defs><filter id="drop"><feGaussianBlur stdDeviation="7"/></filter></defs><g filter="url(#drop)" opacity="0.3"><g transform="translate(9 14)">${shape.replace(/fill="[^"]*"/, 'fill="#000"')}</g></g>`;
+    const shot = await flatLay(600, 800, shadow + shape);
+    // A mid-tone slate scene: any of the photo's near-white shadow carried along would show up bright against it.
+    const slate = await flatLay(300, 400, tshirtShape(300, 400, '#2a2a2a'), { top: [122, 130, 142], bottom: [112, 120, 132], noise: 2 });
+    const { rgb } = await generate({ productImage: shot.bytes, references: [{ product: record('SKU002'), bytes: slate.bytes }] });
+    const isProduct = (x: number, y: number) => dist(pixel(rgb, x, y), GREEN) < 60;
+    const region = colorRegion(rgb, GREEN, 60)!;
+    // The backdrop a little way left of the product, on the same row (the scene's own drop shadow falls down and right).
+    const backdropAt = (y: number) => luma(pixel(rgb, Math.max(0, region.left - 30), y));
+    let brightest = -Infinity;
+    for (let x = region.left; x < region.left + region.width; x++) {
+      let bottom = region.top + region.height - 1;
+      while (bottom > region.top && !isProduct(x, bottom)) bottom--;
+      for (let d = 2; d <= 8 && bottom + d < rgb.height; d++) brightest = Math.max(brightest, luma(pixel(rgb, x, bottom + d)) - backdropAt(bottom + d));
+    }
+    for (let y = region.top; y < region.top + region.height; y++) {
+      let right = region.left + region.width - 1;
+      while (right > region.left && !isProduct(right, y)) right--;
+      for (let d = 2; d <= 8 && right + d < rgb.width; d++) brightest = Math.max(brightest, luma(pixel(rgb, right + d, y)) - backdropAt(y));
+    }
+    expect(brightest).toBeLessThan(15);
+  });
+
   it('refuses an unknown aspect ratio or a bad variant number', async () => {
     await expect(compositor.generate(request({ aspectRatio: '5:7' as AspectRatio }))).rejects.toBeInstanceOf(UserInputError);
     await expect(compositor.generate(request({ variant: 0 }))).rejects.toBeInstanceOf(UserInputError);

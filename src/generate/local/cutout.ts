@@ -1,7 +1,8 @@
 /**
  * Cuts a product out of its photo when it was shot on a plain (or smoothly shaded) backdrop:
- * background model from the border → distance from it → Otsu threshold → significant components →
- * fill holes → feathered alpha. A photo whose own alpha channel already separates the product is used as is.
+ * background model from the border → distance from it → the product's own soft shadow on the backdrop put back
+ * to the backdrop (see backdrop-shadow.ts) → Otsu threshold → significant components → fill holes → feathered
+ * alpha. A photo whose own alpha channel already separates the product is used as is.
  * The result always carries a reliability verdict with reasons, so a caller never composites garbage silently.
  */
 import sharp from 'sharp';
@@ -17,7 +18,8 @@ import {
 } from '../../render/image-stats.js';
 import { decodeOriented } from '../../catalog/load-image.js';
 import { HitlineError } from '../../util/errors.js';
-import { type EdgeContact, type PixelBox, edgeContact, labelComponents, labelHoles, maskBBox } from './mask-ops.js';
+import { SHADOW_LIMITS, backdropShadow } from './backdrop-shadow.js';
+import { type EdgeContact, type PixelBox, dilateMask, edgeContact, labelComponents, labelHoles, maskBBox } from './mask-ops.js';
 
 export interface CutOutMeasurements {
   /** Share of the border that one smooth backdrop colour explains. */
@@ -93,9 +95,17 @@ export async function cutOutProduct(bytes: Buffer, options: CutOutOptions = {}):
   const otsu = otsuThreshold(dist);
   const threshold = Math.max(otsu.threshold, subjectThresholdFloor(model));
 
-  const raw = growFromSeeds(dist, work.width, work.height, threshold, lowThreshold(model, threshold));
+  const low = lowThreshold(model, threshold);
+  // The shadow the product casts on the backdrop is backdrop: it is measured from the shadowed backdrop (distance 0).
+  // What the product encloses stays product, with the rim that encloses it.
+  const big = Math.max(work.width, work.height) >= SHADOW_LIMITS.minSide;
+  const shadow = big ? backdropShadow(work, model, dist, low, enclosedAreas(dist, model, work.width, work.height, threshold, low)) : new Uint8Array(dist.length);
+  const productDist = new Float32Array(dist.length);
+  for (let i = 0; i < dist.length; i++) productDist[i] = shadow[i] ? 0 : dist[i];
+
+  const raw = growFromSeeds(productDist, work.width, work.height, threshold, low);
   const { mask, pieces, speckShare } = keepSignificantComponents(raw, work.width, work.height);
-  const { filled, certain } = closeHoles(mask, dist, model, work.width, work.height);
+  const { filled, certain } = closeHoles(mask, productDist, model, work.width, work.height);
   let area = 0;
   for (const v of filled) area += v;
 
@@ -109,7 +119,7 @@ export async function cutOutProduct(bytes: Buffer, options: CutOutOptions = {}):
     edgeContact: edgeContact(filled, work.width, work.height),
   };
   const reasons = unreliableReasons(measurements);
-  const matte = edgeMatte(await smoothContour(filled, work.width, work.height), certain, dist, work.width, work.height);
+  const matte = edgeMatte(await smoothContour(filled, work.width, work.height), certain, productDist, work.width, work.height);
   const alpha = await featheredAlpha(matte, work, hi.width, hi.height);
   const rgba = decontaminate(hi, alpha, model, await nearbyProductColors(hi, alpha));
   return { ...cropToAlpha(rgba, hi.width, hi.height), sourceWidth: hi.width, sourceHeight: hi.height, sourceScale: hi.scale, method: 'plain-background', reliable: reasons.length === 0, reasons, measurements };
@@ -197,6 +207,23 @@ function fromAlphaChannel(img: RawRgba): CutOut {
   const reasons = unreliableReasons(measurements);
   return { ...cropToAlpha(Buffer.from(img.data), img.width, img.height), sourceWidth: img.width, sourceHeight: img.height, sourceScale: img.scale, method: 'alpha-channel', reliable: reasons.length === 0, reasons, measurements };
 }
+
+/**
+ * The areas the product (before any shadow is taken away) encloses and that would be filled as product, with a
+ * rim of ENCLOSING_RIM pixels around them: a pale midsole between a shoe's upper and outsole, whose end fades
+ * into the backdrop through a shadow-like grey, stays enclosed.
+ */
+function enclosedAreas(dist: Float32Array, model: Pick<BackgroundModel, 'noise'>, width: number, height: number, high: number, low: number): Uint8Array {
+  const { mask } = keepSignificantComponents(growFromSeeds(dist, width, height, high, low), width, height);
+  // Only the holes large enough to be surely product: the specks of backdrop noise that a shadow encloses are not.
+  const { certain } = closeHoles(mask, dist, model, width, height);
+  let out: Uint8Array = new Uint8Array(certain.length);
+  for (let i = 0; i < out.length; i++) out[i] = certain[i] && !mask[i] ? 1 : 0;
+  for (let r = 0; r < ENCLOSING_RIM; r++) out = dilateMask(out, width, height);
+  return out;
+}
+
+const ENCLOSING_RIM = 2;
 
 /**
  * The low threshold of the hysteresis: pale parts of a product (a white sole, a light polo on white)

@@ -1,4 +1,4 @@
-/** Binary-mask operations for the cut-out: connected components, holes, edge contact, bounding box. Masks hold 0 or 1. */
+/** Binary-mask operations for the cut-out: connected components, holes, dilation and erosion, edge contact, bounding box. Masks hold 0 or 1. */
 
 export interface Components {
   /** Component id per pixel (0 = not in the mask, ids from 1). */
@@ -75,6 +75,40 @@ export function labelHoles(mask: Uint8Array, width: number, height: number): Com
   const holes = new Uint8Array(width * height);
   for (let p = 0; p < holes.length; p++) holes[p] = !mask[p] && !outside[p] ? 1 : 0;
   return labelComponents(holes, width, height);
+}
+
+/** 3 × 3 dilation: set where any pixel of the 3 × 3 neighbourhood is set. */
+export function dilateMask(mask: Uint8Array, width: number, height: number): Uint8Array {
+  const out = new Uint8Array(mask.length);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      if (!mask[y * width + x]) continue;
+      for (let ny = Math.max(0, y - 1); ny <= Math.min(height - 1, y + 1); ny++) {
+        for (let nx = Math.max(0, x - 1); nx <= Math.min(width - 1, x + 1); nx++) out[ny * width + nx] = 1;
+      }
+    }
+  }
+  return out;
+}
+
+/** 3 × 3 erosion: set where the whole 3 × 3 neighbourhood is set (outside the image counts as set). */
+export function erodeMask(mask: Uint8Array, width: number, height: number): Uint8Array {
+  const out = new Uint8Array(mask.length);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      let all = 1;
+      for (let ny = Math.max(0, y - 1); ny <= Math.min(height - 1, y + 1) && all; ny++) {
+        for (let nx = Math.max(0, x - 1); nx <= Math.min(width - 1, x + 1); nx++) {
+          if (!mask[ny * width + nx]) {
+            all = 0;
+            break;
+          }
+        }
+      }
+      out[y * width + x] = all;
+    }
+  }
+  return out;
 }
 
 export interface EdgeContact {
