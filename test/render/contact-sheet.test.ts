@@ -20,7 +20,7 @@ async function summaryWith(n: number, dir: string): Promise<RunSummary> {
     runId: 'r1', startedAt: '', finishedAt: '', products, inputProblems: [],
     settings: { aspectRatio: '3:4', sizeTier: '1K', variants: 1, top: 3, perLeg: 20, rrfK: 60, minSales: 1500 },
     adapters: { embedder: 'e', store: 's', analyzer: 'a', generator: 'g' },
-    totals: { products: n, done: n, failed: 0, images: n, seconds: 1, cost: noCost },
+    totals: { products: n, done: n, failed: 0, pending: 0, images: n, seconds: 1, cost: noCost },
   };
 }
 
