@@ -12,6 +12,7 @@ import { demoCommand } from './commands/demo.js';
 import { ingestCommand } from './commands/ingest.js';
 import { matchCommand } from './commands/match.js';
 import { runCommand } from './commands/run.js';
+import { parseLimitSpec, type LimitSpec } from '../pipeline/batch/provider-limits.js';
 import { searchCommand } from './commands/search.js';
 import { doctorCommand } from './commands/doctor.js';
 import { migrateCommand } from './commands/migrate.js';
@@ -70,16 +71,26 @@ export function buildProgram(stdout: NodeJS.WritableStream, setExit: (code: numb
 
   addMatchOptions(globalOptions(program.command('run')))
     .description('match, analyze and generate promo images for every new product; writes a run folder with a report')
-    .requiredOption('--new <csv>', 'new_products.csv: new_id, image_path, category, style, season, prompt_hint')
-    .requiredOption('--images <dir>', 'folder the image_path values are relative to')
+    .option('--new <csv>', 'new_products.csv: new_id, image_path, category, style, season, prompt_hint (required unless --resume)')
+    .option('--images <dir>', 'folder the image_path values are relative to (required unless --resume)')
     .option('--aspect <ratio>', 'aspect ratio: 1:1 2:3 3:2 3:4 4:3 4:5 5:4 9:16 16:9 21:9 1:4 4:1 1:8 8:1', aspectRatio, '3:4')
     .option('--size <tier>', 'size tier: 0.5K 1K 2K 4K', sizeTier, '2K')
     .option('--variants <n>', 'images per product', positiveInt('--variants', 16), 1)
     .option('--references <n>', 'top hits passed to the generator as style references', positiveInt('--references', 13), 1)
-    .option('--concurrency <n>', 'products processed at once', positiveInt('--concurrency', 64), 2)
+    .option('--concurrency <n>', 'products worked on at once (default: enough to keep every cloud stage busy; 2 offline)', positiveInt('--concurrency', 256))
+    .option('--budget <usd>', 'never start a paid call that could take the spend past this many US dollars; stop cleanly instead', nonNegativeNumber('--budget'))
+    .addOption(
+      new Option('--limit <spec>', 'cap calls: TARGET=INFLIGHT[,N/DURATION], TARGET is openrouter, embed, analyze, generate or a model id (repeatable)')
+        .argParser((v: string, all: LimitSpec[]) => [...all, parseLimitSpec(v)])
+        .default([], 'OpenRouter 32 in flight, 600/min; 8 per model; 2 and 20/min per :free model'),
+    )
+    .option('--dry-run', 'print the plan (products, stages, calls, estimated cost) and call nothing')
+    .option('--resume <runId>', 'continue a stopped or crashed run in its folder, with the inputs and settings it was started with')
     .option('--model <id>', 'image model for the cloud generator: google/gemini-3.1-flash-image-preview (default), google/gemini-3-pro-image-preview, google/gemini-2.5-flash-image')
     .option('--json', 'print summary.json to stdout instead of the human view')
-    .action(async (o, cmd: Command) => setExit(await runCommand(o, await commandContext(cmd.optsWithGlobals(), stdout))));
+    .action(async (o, cmd: Command) =>
+      setExit(await runCommand(o, await commandContext(cmd.optsWithGlobals(), stdout), (name) => cmd.getOptionValueSource(name) === 'cli')),
+    );
 
   globalOptions(program.command('search'))
     .description('find catalog products by text (hybrid with a cloud embedder, keywords only offline)')

@@ -1,4 +1,4 @@
-/** The shape of `summary.json`: what a run did for each new product. Also what report.html is drawn from. */
+/** The shape of `summary.json`: what a run did for each new product, and how it ended. Also what report.html is drawn from. */
 import type { NewProduct } from '../catalog/types.js';
 import type { StyleBrief } from '../analyze/style-brief.js';
 import type { AspectRatio, SizeTier } from '../generate/output-sizes.js';
@@ -38,10 +38,16 @@ export interface CostLine {
   perImage: number | null;
 }
 
+/**
+ * done: every image delivered. failed: cannot succeed as it is (the reason is in `error`).
+ * pending: not finished when the run stopped (budget, Ctrl-C, no credits); a resume picks it up.
+ */
+export type ProductStatus = 'done' | 'failed' | 'pending';
+
 export interface ProductSummary {
   newId: string;
-  status: 'done' | 'failed';
-  /** What went wrong, when failed, in words a seller understands. */
+  status: ProductStatus;
+  /** What went wrong (failed) or why it is not finished (pending), in words a seller understands. */
   error?: string;
   product: NewProduct;
   /** The new product's photo, absolute path. */
@@ -53,7 +59,7 @@ export interface ProductSummary {
   brief?: StyleBrief;
   prompt?: string;
   outputs: SummaryOutput[];
-  /** Seconds per stage. */
+  /** Seconds per stage (match, analyze, generate; waiting for a provider's slot included) and `total`. */
   timings: Record<string, number>;
   cost: CostLine;
   warnings: string[];
@@ -76,5 +82,13 @@ export interface RunSummary {
   products: ProductSummary[];
   /** Rows of new_products.csv that could not be read at all. */
   inputProblems: Array<{ file: string; row?: number; column?: string; message: string }>;
-  totals: { products: number; done: number; failed: number; images: number; seconds: number; cost: CostLine };
+  totals: { products: number; done: number; failed: number; pending: number; images: number; seconds: number; cost: CostLine };
+  /** Set when the run stopped before every product was done: why, in words. */
+  stop?: { reason: 'interrupted' | 'budget' | 'credits' | 'auth'; message: string };
+  /** `--budget` and what the run has spent against it (calls cut off mid-way count at their worst case). */
+  budget?: { limitUsd: number; spentUsd: number };
+  /** Products taken as they were from an earlier session of this run (`--resume`). */
+  resumedProducts?: number;
+  /** HTTP attempts sent to OpenRouter by stage (retries included) and answers that were 429s. */
+  wire?: { attempts: Record<string, number>; rateLimited: number };
 }

@@ -1,30 +1,42 @@
 /**
- * run: for every new product, match → analyze → generate, then write the run folder:
- * <workspace>/runs/<runId>/<product>/promo-<n>.png, summary.json, report.html and contact-sheet.png.
- * A product that fails is recorded with its reason; the others go on.
+ * run: the batch. Every new product goes through match → analyze → generate, many at once (so the stages
+ * of different products overlap), each paid call within its provider's limits and the budget, every result
+ * stored as soon as it arrives. Then the run folder <workspace>/runs/<runId>/ gets the images
+ * (<product>/promo-<n>.png), summary.json, report.html and contact-sheet.png.
+ *
+ * The run keeps its own record (run.json + journal.jsonl, see batch/run-journal.ts): a resumed run takes
+ * the products its journal says are done as they are and runs the rest, whose finished stages come back
+ * from the stage cache for free. A stop (budget, Ctrl-C, no credits) lets calls in flight finish and leaves
+ * the untouched products pending. A product that fails is recorded with its reason; the others go on.
+ * The engine's parts (limits, budget, journal, progress, one product's stages) live in pipeline/batch/.
  */
-import { mkdir, readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { readNewProducts, type CatalogRow } from '../catalog/read-catalog.js';
 import type { NewProduct } from '../catalog/types.js';
-import { readNewProducts } from '../catalog/read-catalog.js';
-import { loadImage } from '../catalog/load-image.js';
+import type { StyleAnalyzer } from '../analyze/style-analyzer.js';
 import type { Embedder } from '../embed/embedder.js';
-import type { ReferenceImage, StyleAnalyzer } from '../analyze/style-analyzer.js';
-import type { StyleBrief } from '../analyze/style-brief.js';
 import type { ImageGenerator } from '../generate/image-generator.js';
 import type { AspectRatio, SizeTier } from '../generate/output-sizes.js';
-import { buildGenerationPrompt } from '../generate/prompt.js';
 import type { VectorStore } from '../store/vector-store.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
-import { quietProgress, type ProgressSink } from '../util/progress.js';
-import { EmbeddingCache } from './embedding-cache.js';
-import { matchProduct, openStoreForQueries, type MatchContext, type MatchSettings, type ProductMatch } from './match.js';
-import type { CostLine, ProductSummary, RunSummary, SummaryHit } from './run-summary.js';
-import { summarizeCosts, type CostLedger, type CostTotals } from './cost-ledger.js';
-import { StageCache, stageKey } from './stage-cache.js';
-import { newRunId, safeFileStem, type Workspace } from './workspace.js';
-import { writeRunReport } from '../render/report-html.js';
 import { writeContactSheet } from '../render/contact-sheet.js';
+import { acquireWorkspaceLock } from '../store/workspace-lock.js';
+import { writeRunReport } from '../render/report-html.js';
+import { summarizeCosts, type CostLedger, type CostTotals } from './cost-ledger.js';
+import { EmbeddingCache } from './embedding-cache.js';
+import { openStoreForQueries, type MatchSettings } from './match.js';
+import type { CostLine, ProductSummary, RunSummary } from './run-summary.js';
+import { StageCache, canonicalJson } from './stage-cache.js';
+import { newRunId, type Workspace } from './workspace.js';
+import type { ProgressSink } from '../util/progress.js';
+import type { BatchEvent, BatchEventSink } from './batch/batch-events.js';
+import { progressSinkEvents } from './batch/batch-progress.js';
+import { autoConcurrency, createBatchEngine, type BatchEngine } from './batch/engine.js';
+import { currentPaidCall } from './batch/paid-call.js';
+import { runProduct, type ProductFlowSettings } from './batch/product-flow.js';
+import { RunJournal, type JournalRecord } from './batch/run-journal.js';
 
 export interface RunOptions {
   newCsv: string;
@@ -41,13 +53,28 @@ export interface RunOptions {
   variants?: number;
   /** How many of the top hits are passed to the generator as references. */
   generationReferences?: number;
-  /** Products processed at once. */
+  /** Products worked on at once; default: enough to keep every cloud lane busy (2 when all is local). */
   concurrency?: number;
-  progress?: ProgressSink;
   runId?: string;
+  /** Continue the run `runId` (its folder must hold a run record). */
+  resume?: boolean;
+  /** What to record as the run's request, so a resume can repeat it (the command's settings). */
+  request?: unknown;
   maxPixels?: number;
   /** Where paid calls were recorded; the summary reads this run's costs back from it. */
   ledger?: CostLedger;
+  /** Limits, budget and stop control; made fresh (no budget, default limits) when absent. */
+  engine?: BatchEngine;
+  /** Progress events (the engine's own sink also receives them). */
+  events?: BatchEventSink;
+  /** A plain progress display, fed one "run" line from the events. */
+  progress?: ProgressSink;
+  /**
+   * Runs for each product once its images are delivered, before it counts as done (e.g. fitting them to
+   * marketplace presets). It may add outputs and warnings to the summary; if it throws, the product fails
+   * with that reason. Products taken from an earlier session of the run are not passed again.
+   */
+  afterProduct?: (summary: ProductSummary, context: { runDir: string }) => Promise<void>;
 }
 
 export interface RunResult {
@@ -55,166 +82,156 @@ export interface RunResult {
   summary: RunSummary;
 }
 
+type Row = CatalogRow<NewProduct>;
+
 export async function runPipeline(options: RunOptions): Promise<RunResult> {
   const startedAt = new Date();
-  const progress = options.progress ?? quietProgress;
+  const engine = options.engine ?? createBatchEngine();
+  const plain = options.progress ? progressSinkEvents(options.progress) : undefined;
+  const emit: BatchEventSink = (e: BatchEvent) => {
+    engine.events(e);
+    options.events?.(e);
+    plain?.(e);
+  };
+  engine.control.onStop((reason, message) => emit({ type: 'stopping', reason, message }));
   const runId = options.runId ?? newRunId(startedAt);
   const runDir = path.join(options.workspace.runsDir, runId);
   await mkdir(runDir, { recursive: true });
+  // One process per run folder: a second `--resume` of the same run waits briefly, then says who holds it.
+  const lock = await acquireWorkspaceLock(path.join(runDir, 'run.lock'), { waitMs: 2_000, target: runDir });
+  try {
+    return await runLocked(options, engine, emit, runId, runDir, startedAt);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function runLocked(options: RunOptions, engine: BatchEngine, emit: BatchEventSink, runId: string, runDir: string, startedAt: Date): Promise<RunResult> {
+  const journal = options.resume
+    ? await RunJournal.resume<unknown, ProductSummary>(runDir, startedAt)
+    : await RunJournal.create<unknown, ProductSummary>(runDir, runId, options.request ?? {}, startedAt);
 
   const { rows, problems } = await readNewProducts(options.newCsv, options.imagesDir);
   await openStoreForQueries(options.store, options.embedder);
-  const ctx: MatchContext = {
-    store: options.store,
-    embedder: options.embedder,
-    cache: new EmbeddingCache(options.workspace.cacheDir, options.embedder.id, options.embedder.dimension),
-    settings: options.match,
+  const settings: ProductFlowSettings = {
+    runDir,
+    match: {
+      store: options.store,
+      embedder: withCallSignal(options.embedder),
+      cache: new EmbeddingCache(options.workspace.cacheDir, options.embedder.id, options.embedder.dimension),
+      settings: options.match,
+    },
+    stageCache: new StageCache(options.workspace.cacheDir),
+    analyzer: options.analyzer,
+    generator: options.generator,
+    aspectRatio: options.aspectRatio,
+    sizeTier: options.sizeTier,
+    variants: options.variants ?? 1,
+    generationReferences: options.generationReferences ?? 1,
+    maxPixels: options.maxPixels,
   };
-  const stageCache = new StageCache(options.workspace.cacheDir);
 
-  progress.start('run', rows.length);
-  let done = 0;
-  let failed = 0;
-  const products = await mapConcurrent(rows, options.concurrency ?? 2, async (r) => {
-    const summary = await runOneProduct(r.value, r.imageAbsPath, { ...options, runDir, ctx, stageCache });
-    done += 1;
-    if (summary.status === 'failed') failed += 1;
-    progress.update({ stage: 'run', done, total: rows.length, failed });
-    return summary;
+  const earlier = options.resume ? await journal.finishedProducts() : new Map<string, JournalRecord<ProductSummary>>();
+  const reused = new Map<string, ProductSummary>();
+  for (const r of rows) {
+    const kept = await reusable(earlier.get(r.value.newId), r, runDir);
+    if (kept) reused.set(r.value.newId, kept);
+  }
+  emit({ type: 'run-start', runId, products: rows.length, reused: reused.size, resumed: Boolean(options.resume) });
+
+  const products = await mapConcurrent(rows, options.concurrency ?? autoConcurrency(engine), async (r): Promise<ProductSummary> => {
+    const id = r.value.newId;
+    const kept = reused.get(id);
+    if (kept) {
+      emit({ type: 'product-done', productId: id, seconds: 0, images: kept.outputs.length, reused: true });
+      return kept;
+    }
+    if (engine.control.stopReason) return pendingSummary(r, engine.control.stopMessage!, emit);
+    const outcome = await runProduct(r.value, r.imageAbsPath, settings, engine);
+    const s = outcome.summary;
+    if (s.status === 'done' && options.afterProduct) {
+      try {
+        await options.afterProduct(s, { runDir });
+      } catch (err) {
+        Object.assign(s, { status: 'failed', error: `deliver: ${err instanceof Error ? err.message : String(err)}` });
+        outcome.stage = 'deliver';
+      }
+    }
+    if (s.status !== 'pending' && outcome.imageHash) await journal.productFinished(id, outcome.imageHash, s);
+    if (s.status === 'done') emit({ type: 'product-done', productId: id, seconds: s.timings.total ?? 0, images: s.outputs.length, reused: false });
+    else if (s.status === 'failed') emit({ type: 'product-failed', productId: id, stage: outcome.stage, error: s.error ?? 'failed' });
+    else emit({ type: 'product-pending', productId: id, reason: s.error ?? 'not finished' });
+    return s;
   });
 
   const finishedAt = new Date();
   const costs = await runCosts(options.ledger, runId);
   for (const p of products) p.cost = costLine(costs.byProduct[p.newId], p.outputs.length);
   const imageCount = products.reduce((n, p) => n + p.outputs.length, 0);
+  const count = (status: ProductSummary['status']) => products.filter((p) => p.status === status).length;
+  // A stop that came after the last product started left nothing undone: the run counts as finished.
+  const stop = engine.control.stopReason && count('pending') > 0 ? { reason: engine.control.stopReason, message: engine.control.stopMessage! } : undefined;
   const summary: RunSummary = {
     runId,
     startedAt: startedAt.toISOString(),
     finishedAt: finishedAt.toISOString(),
     settings: {
-      aspectRatio: options.aspectRatio, sizeTier: options.sizeTier, variants: options.variants ?? 1,
+      aspectRatio: options.aspectRatio, sizeTier: options.sizeTier, variants: settings.variants,
       top: options.match.top, perLeg: options.match.perLeg, rrfK: options.match.rrfK, minSales: options.match.minSales,
     },
     adapters: { embedder: options.embedder.id, store: options.store.kind, analyzer: options.analyzer.id, generator: options.generator.id },
     products,
     inputProblems: problems,
     totals: {
-      products: products.length,
-      done: products.filter((p) => p.status === 'done').length,
-      failed: products.filter((p) => p.status === 'failed').length,
-      images: imageCount,
+      products: products.length, done: count('done'), failed: count('failed'), pending: count('pending'), images: imageCount,
       seconds: (finishedAt.getTime() - startedAt.getTime()) / 1000,
       cost: costLine(costs.total, imageCount),
     },
+    ...(stop ? { stop } : {}),
+    ...(engine.budget.limitUsd !== undefined ? { budget: { limitUsd: engine.budget.limitUsd, spentUsd: engine.budget.spent } } : {}),
+    resumedProducts: reused.size,
+    wire: { attempts: { ...engine.wire.attempts }, rateLimited: engine.wire.rateLimited },
   };
   await writeFileAtomic(path.join(runDir, 'summary.json'), JSON.stringify(summary, null, 2));
   await writeRunReport(runDir, summary);
   await writeContactSheet(runDir, summary);
-  progress.finish('run', `${summary.totals.done} done, ${summary.totals.failed} failed, ${summary.totals.images} image(s)`);
+  await journal.end(stop ? 'stopped' : 'finished', stop);
+  emit({ type: 'run-end', done: summary.totals.done, failed: summary.totals.failed, pending: summary.totals.pending, seconds: summary.totals.seconds, spentUsd: engine.budget.spent });
   return { runDir, summary };
 }
 
-interface ProductContext extends RunOptions {
-  runDir: string;
-  ctx: MatchContext;
-  stageCache: StageCache;
-}
-
-async function runOneProduct(product: NewProduct, imageAbsPath: string, o: ProductContext): Promise<ProductSummary> {
-  const summary: ProductSummary = {
-    newId: product.newId, status: 'failed', product, imagePath: imageAbsPath, hits: [], outputs: [], timings: {}, warnings: [],
-    cost: costLine(undefined, 0),
-  };
-  const timed = async <T>(stage: string, fn: () => Promise<T>): Promise<T> => {
-    const t0 = performance.now();
-    try {
-      return await fn();
-    } finally {
-      summary.timings[stage] = round((performance.now() - t0) / 1000);
-    }
-  };
-  let stage = 'read image';
+/** A journal record is taken as it is when the product, its photo and its output files are all unchanged. */
+async function reusable(record: JournalRecord<ProductSummary> | undefined, row: Row, runDir: string): Promise<ProductSummary | undefined> {
+  if (!record || record.summary.status !== 'done') return undefined;
+  if (canonicalJson(record.summary.product) !== canonicalJson(row.value)) return undefined;
   try {
-    const image = await loadImage(imageAbsPath, { maxPixels: o.maxPixels });
-    stage = 'match';
-    const match = await timed('match', () => matchProduct(o.ctx, product, image));
-    Object.assign(summary, { keywords: match.keywords, filter: match.filter, shortfall: match.shortfall, hits: summaryHits(match) });
-    if (match.shortfall) summary.warnings.push(match.shortfall);
-    if (match.hits.length === 0) throw new Error(`no hit product to learn a style from: ${match.shortfall}`);
-
-    const references = await loadReferences(match, summary.warnings);
-    stage = 'analyze';
-    const refKey = references.map((r) => ({ id: r.product.id, hash: r.product.imageHash }));
-    const brief = await timed('analyze', async () => {
-      const key = stageKey('analyze', { analyzer: o.analyzer.id, product: productFields(product), refs: refKey });
-      const cached = await o.stageCache.getJson<StyleBrief>('analyze', key);
-      if (cached) return cached;
-      const fresh = await o.analyzer.analyze({ product, references });
-      await o.stageCache.putJson('analyze', key, fresh);
-      return fresh;
-    });
-    summary.brief = brief;
-
-    stage = 'generate';
-    const genRefs = references.slice(0, Math.max(1, o.generationReferences ?? 1));
-    const prompt = buildGenerationPrompt({ product, brief, referenceCount: genRefs.length });
-    summary.prompt = prompt;
-    const productDir = path.join(o.runDir, safeFileStem(product.newId));
-    await timed('generate', async () => {
-      for (let variant = 1; variant <= (o.variants ?? 1); variant += 1) {
-        const key = stageKey('generate', {
-          generator: o.generator.id, productImage: image.contentHash, refs: genRefs.map((r) => ({ id: r.product.id, hash: r.product.imageHash })),
-          prompt, aspect: o.aspectRatio, size: o.sizeTier, variant,
-        });
-        let images = await o.stageCache.getImages('generate', key);
-        const cached = images !== undefined;
-        if (!images) {
-          const result = await o.generator.generate({
-            product, productImage: image.bytes, references: genRefs, brief, prompt, aspectRatio: o.aspectRatio, sizeTier: o.sizeTier, variant,
-          });
-          images = result.images.map((img) => ({ bytes: img.bytes, meta: { mime: img.mime, width: img.width, height: img.height, warnings: img.warnings } }));
-          await o.stageCache.putImages('generate', key, images);
-        }
-        for (const [k, img] of images.entries()) {
-          const ext = img.meta.mime === 'image/jpeg' ? 'jpg' : img.meta.mime === 'image/webp' ? 'webp' : 'png';
-          const name = images.length > 1 ? `promo-${variant}-${k + 1}.${ext}` : `promo-${variant}.${ext}`;
-          await writeFileAtomic(path.join(productDir, name), img.bytes);
-          summary.outputs.push({
-            file: path.relative(o.runDir, path.join(productDir, name)), variant,
-            width: img.meta.width as number, height: img.meta.height as number, cached, warnings: (img.meta.warnings as string[]) ?? [],
-          });
-        }
-      }
-    });
-    summary.status = 'done';
-  } catch (err) {
-    summary.error = `${stage}: ${err instanceof Error ? err.message : String(err)}`;
+    const hash = createHash('sha256').update(await readFile(row.imageAbsPath)).digest('hex');
+    if (hash !== record.imageHash) return undefined;
+    for (const o of record.summary.outputs) await stat(path.join(runDir, o.file));
+  } catch {
+    return undefined;
   }
-  return summary;
+  return { ...record.summary, imagePath: row.imageAbsPath };
 }
 
-async function loadReferences(match: ProductMatch, warnings: string[]): Promise<ReferenceImage[]> {
-  const refs: ReferenceImage[] = [];
-  for (const hit of match.hits) {
-    try {
-      refs.push({ product: hit.product, bytes: await readFile(hit.product.imagePath) });
-    } catch {
-      warnings.push(`hit ${hit.productId}: its image ${hit.product.imagePath} can no longer be read; re-run ingest`);
-    }
-  }
-  if (refs.length === 0) throw new Error('none of the matched hits has a readable image');
-  return refs;
+function pendingSummary(r: Row, why: string, emit: BatchEventSink): ProductSummary {
+  emit({ type: 'product-pending', productId: r.value.newId, reason: why });
+  return {
+    newId: r.value.newId, status: 'pending', error: `not started: ${why}`, product: r.value, imagePath: r.imageAbsPath,
+    hits: [], outputs: [], timings: {}, warnings: [], cost: costLine(undefined, 0),
+  };
 }
 
-function summaryHits(match: ProductMatch): SummaryHit[] {
-  return match.hits.map((h) => ({
-    rank: h.rank, productId: h.productId, score: h.score, denseRank: h.denseRank, keywordRank: h.keywordRank,
-    category: h.product.category, salesCount: h.product.salesCount, description: h.product.description, imagePath: h.product.imagePath,
-  }));
-}
-
-function productFields(p: NewProduct): unknown {
-  return { category: p.category, style: p.style, season: p.season, promptHint: p.promptHint, attributes: p.attributes };
+/** The embedder with each call's signal (matching does not pass one), so a hard cancel reaches embedding calls too. */
+function withCallSignal(e: Embedder): Embedder {
+  return {
+    id: e.id,
+    dimension: e.dimension,
+    supportsText: e.supportsText,
+    embedImages: (images, opts) => e.embedImages(images, { ...opts, signal: opts?.signal ?? currentPaidCall()?.signal }),
+    ...(e.embedTexts ? { embedTexts: (texts: readonly string[], opts?: { signal?: AbortSignal }) => e.embedTexts!(texts, { ...opts, signal: opts?.signal ?? currentPaidCall()?.signal }) } : {}),
+    close: () => e.close?.() ?? Promise.resolve(),
+  };
 }
 
 async function runCosts(ledger: CostLedger | undefined, runId: string) {
@@ -224,13 +241,9 @@ async function runCosts(ledger: CostLedger | undefined, runId: string) {
   return summarizeCosts(entries.filter((e) => e.runId === runId));
 }
 
-function costLine(totals: CostTotals | undefined, images: number): CostLine {
+export function costLine(totals: CostTotals | undefined, images: number): CostLine {
   const usd = totals?.cost ?? 0;
   return { usd, calls: totals?.calls ?? 0, callsWithoutCost: totals?.callsWithoutCost ?? 0, perImage: images > 0 ? usd / images : null };
-}
-
-function round(x: number): number {
-  return Math.round(x * 1000) / 1000;
 }
 
 /** Runs `fn` over items with at most `limit` in flight, keeping the input order in the result. */
@@ -243,6 +256,6 @@ export async function mapConcurrent<T, R>(items: readonly T[], limit: number, fn
       results[i] = await fn(items[i], i);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
   return results;
 }
