@@ -16,6 +16,7 @@ import { parseLimitSpec, type LimitSpec } from '../pipeline/batch/provider-limit
 import { searchCommand } from './commands/search.js';
 import { doctorCommand } from './commands/doctor.js';
 import { migrateCommand } from './commands/migrate.js';
+import { presetsCommand } from './commands/presets.js';
 
 const DEMO_WORKSPACE = 'hitline-demo';
 
@@ -87,6 +88,9 @@ export function buildProgram(stdout: NodeJS.WritableStream, setExit: (code: numb
     .option('--dry-run', 'print the plan (products, stages, calls, estimated cost) and call nothing')
     .option('--resume <runId>', 'continue a stopped or crashed run in its folder, with the inputs and settings it was started with')
     .option('--model <id>', 'image model for the cloud generator: google/gemini-3.1-flash-image-preview (default), google/gemini-3-pro-image-preview, google/gemini-2.5-flash-image')
+    .option('--preset <id>', 'also produce this marketplace preset for every product (repeatable; see `hitline presets`)', (v: string, all: string[]) => [...all, v], [] as string[])
+    .option('--staged', 'for presets: make the scene first, then composite the real product into it')
+    .option('--presets-file <file>', 'preset overrides and additions (default: <workspace>/presets.json if present)')
     .option('--json', 'print summary.json to stdout instead of the human view')
     .action(async (o, cmd: Command) =>
       setExit(await runCommand(o, await commandContext(cmd.optsWithGlobals(), stdout), (name) => cmd.getOptionValueSource(name) === 'cli')),
@@ -109,6 +113,12 @@ export function buildProgram(stdout: NodeJS.WritableStream, setExit: (code: numb
     .addOption(new Option('--from <kind>', 'source store').choices(['lancedb', 'milvus']).default('lancedb'))
     .option('--batch <n>', 'rows per write', positiveInt('--batch', 100_000), 1000)
     .action(async (o, cmd: Command) => setExit(await migrateCommand(o, await commandContext(cmd.optsWithGlobals(), stdout))));
+
+  globalOptions(program.command('presets'))
+    .description('list the marketplace presets (sizes, formats, rules), with your overrides from presets.json applied')
+    .option('--presets-file <file>', 'preset overrides and additions (default: <workspace>/presets.json if present)')
+    .option('--json', 'print the presets as JSON')
+    .action(async (o, cmd: Command) => setExit(await presetsCommand(o, await commandContext(cmd.optsWithGlobals(), stdout))));
 
   globalOptions(program.command('doctor'))
     .description('check the OpenRouter key and models, the adapters each stage will use, and the store')

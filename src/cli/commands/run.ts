@@ -9,6 +9,9 @@ import { summarizeCosts } from '../../pipeline/cost-ledger.js';
 import type { MatchSettings } from '../../pipeline/match.js';
 import { runPipeline, type RunResult } from '../../pipeline/run.js';
 import { newRunId } from '../../pipeline/workspace.js';
+import { presetDeliveryStep } from '../../pipeline/preset-delivery.js';
+import { loadPresets, selectPresets } from '../../presets/index.js';
+import { presetsFileFor } from './presets.js';
 import { createBatchProgress, type ProgressMode } from '../../pipeline/batch/batch-progress.js';
 import { describePlan, planRun } from '../../pipeline/batch/dry-run.js';
 import { configureStages, createBatchEngine, type BatchEngine } from '../../pipeline/batch/engine.js';
@@ -43,6 +46,12 @@ export interface RunFlags extends MatchSettings {
   progress?: ProgressMode;
   /** `--model`: the cloud generator's model (also read globally into the context). */
   model?: string;
+  /** `--preset`: marketplace presets to produce for every product (see `hitline presets`). */
+  preset?: string[];
+  /** `--staged`: scene first, then the product composited into it. */
+  staged?: boolean;
+  /** `--presets-file`: the seller's preset overrides and additions. */
+  presetsFile?: string;
 }
 
 /** Which flags were typed on the command line (not defaults), for --resume's consistency check. */
@@ -93,6 +102,12 @@ export async function executeRun(flags: RunFlags, ctx: CommandContext, options: 
       runId, resume: Boolean(flags.resume), request, engine, ledger: ctx.ledger, newCsv: flags.new!, imagesDir: flags.images!, workspace: ctx.ws, store,
       embedder, analyzer, generator, match: flags, aspectRatio: flags.aspect, sizeTier: flags.size, variants: flags.variants,
       generationReferences: flags.references, concurrency: flags.concurrency, progress: progress ? undefined : ctx.progress,
+      afterProduct: flags.preset?.length
+        ? presetDeliveryStep({
+            presets: selectPresets(await loadPresets({ configFile: presetsFileFor(ctx, flags) }), flags.preset), generator, embedder, store,
+            variants: flags.variants, staged: Boolean(flags.staged), references: flags.references,
+          })
+        : undefined,
     });
   } finally {
     stopHandlers?.();

@@ -1,0 +1,61 @@
+/**
+ * `hitline run --preset X --preset Y`: after a product's brief and images are made, every requested
+ * marketplace preset is produced in the product's folder (deliver-presets.ts), with its quality checks.
+ * Plugged into the batch as its per-product `afterProduct` step.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { ReferenceImage } from '../analyze/style-analyzer.js';
+import type { Embedder } from '../embed/embedder.js';
+import type { ImageGenerator } from '../generate/image-generator.js';
+import type { Preset } from '../presets/index.js';
+import type { ProductRecord, VectorStore } from '../store/vector-store.js';
+import { deliverPresets, type PresetImageRecord } from './deliver-presets.js';
+import type { ProductSummary } from './run-summary.js';
+
+export interface PresetDeliveryOptions {
+  presets: readonly Preset[];
+  generator: ImageGenerator;
+  embedder: Embedder;
+  store: VectorStore;
+  variants: number;
+  staged: boolean;
+  /** How many top hits go to the generator as references. */
+  references: number;
+}
+
+/** A ProductSummary that also carries the preset images made for it. */
+export type ProductSummaryWithPresets = ProductSummary & { presets?: PresetImageRecord[] };
+
+export function presetDeliveryStep(options: PresetDeliveryOptions) {
+  return async (summary: ProductSummaryWithPresets, { runDir }: { runDir: string }): Promise<void> => {
+    if (!summary.brief) throw new Error('no style brief to generate presets from');
+    const productFolder = summary.outputs[0] ? path.dirname(path.join(runDir, summary.outputs[0].file)) : path.join(runDir, summary.newId);
+    const ids = summary.hits.slice(0, Math.max(1, options.references)).map((h) => h.productId);
+    const records = (await options.store.get(ids)) as ProductRecord[];
+    const byId = new Map(records.map((r) => [r.id, r]));
+    const references: ReferenceImage[] = [];
+    for (const id of ids) {
+      const product = byId.get(id);
+      if (product) references.push({ product, bytes: await readFile(product.imagePath) });
+    }
+    const { outputs, warnings } = await deliverPresets({
+      product: summary.product, productImage: await readFile(summary.imagePath), references, brief: summary.brief,
+      presets: options.presets, generator: options.generator, embedder: options.embedder, outputDir: productFolder,
+      variants: options.variants, staged: options.staged,
+    });
+    summary.presets = outputs;
+    summary.warnings.push(...warnings);
+    for (const o of outputs) {
+      if (!o.file) {
+        summary.warnings.push(`${o.preset}-${o.variant}: ${o.status}${o.reason ? `: ${o.reason}` : ''}`);
+        continue;
+      }
+      const failed = o.checks.filter((c) => !c.passed).map((c) => c.check);
+      summary.outputs.push({
+        file: path.relative(runDir, path.join(productFolder, o.file)), variant: o.variant, width: o.width, height: o.height, cached: false,
+        warnings: [...(o.status === 'passed' ? [] : [`${o.status}${failed.length ? ` (failed checks: ${failed.join(', ')})` : ''}${o.reason ? `: ${o.reason}` : ''}`]), ...o.warnings],
+      });
+    }
+  };
+}
