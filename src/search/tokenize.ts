@@ -38,7 +38,8 @@ export function foldPlural(word: string): string {
 /** Splits text into index terms. Deterministic; never returns query-syntax characters. */
 export function tokenize(text: string): string[] {
   const out: string[] = [];
-  const normalized = text.normalize('NFKC').toLowerCase();
+  // "T-shirt", "V-neck", "A-line": a lone letter joined by a hyphen is one word (tshirt), not a dropped letter.
+  const normalized = text.normalize('NFKC').toLowerCase().replace(/(?<![\p{L}\p{N}])(\p{L})-(?=\p{L}{2})/gu, '$1');
   for (const match of normalized.matchAll(RUNS)) {
     const run = match[0];
     if (HAN.test(run)) {

@@ -69,6 +69,12 @@ describe('English edge cases', () => {
     expect(tokenize("Women's dress, it's size 8")).toEqual(['women', 'dress', 'size', '8']);
   });
 
+  it('keeps a lone letter joined by a hyphen as one word, so T-shirt meets tshirt', () => {
+    expect(tokenize('Blue T-shirt with a V-neck, A-line skirt')).toEqual(['blue', 'tshirt', 'vneck', 'aline', 'skirt']);
+    expect(tokenize('tshirt')).toEqual(tokenize('T-Shirts'));
+    expect(tokenize('anti-slip sole')).toEqual(['anti', 'slip', 'sole']);
+  });
+
   it('leaves words that only look plural alone', () => {
     expect(tokenize('series species canvas news')).toEqual(['series', 'species', 'canvas', 'news']);
     expect(tokenize('dress glass bus')).toEqual(['dress', 'glass', 'bus']);
