@@ -59,7 +59,7 @@ const delivered = (kind: CallKind) => proxy.delivered(kind).length;
 async function killBetweenAnswers(child: CliChild): Promise<string> {
   const start = await child.event((e) => e.event === 'run-start');
   proxy.hold();
-  await new Promise((r) => setTimeout(r, 700));
+  await new Promise((r) => setTimeout(r, 1500));
   child.child.kill('SIGKILL');
   const { signal } = await child.exited;
   proxy.release();
@@ -157,8 +157,8 @@ describe('hitline run interrupted', () => {
     child.child.kill('SIGINT');
     const { code } = await child.exited;
     expect(code).toBe(130);
-    // Nothing new was sent after Ctrl-C (a small grace for a request already on its way).
-    expect(proxy.calls.filter((c) => c.arrivedAt > sentAt + 50)).toEqual([]);
+    // Nothing new was sent after Ctrl-C (a grace for a request that was already on its way).
+    expect(proxy.calls.filter((c) => c.arrivedAt > sentAt + 500)).toEqual([]);
     // The generations in flight finished and were kept.
     const summary = JSON.parse(child.stdout()) as RunSummary & { stop?: { reason: string } };
     expect(summary.stop?.reason).toBe('interrupted');

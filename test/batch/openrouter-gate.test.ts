@@ -146,12 +146,10 @@ describe('OpenRouter gate', () => {
     const calls = ['A', 'B', 'C'].map((id) => settle(e.generate(id)));
     while (fake.requestsTo('chat').length === 0) await new Promise((r) => setTimeout(r, 5));
     e.control.stop('interrupted', 'stopped by Ctrl-C');
-    const [a, b, c] = await Promise.all(calls);
-    expect(a.ok).toBe(true);
-    for (const r of [b, c]) {
-      expect(r.ok).toBe(false);
-      expect((r as { error: unknown }).error).toBeInstanceOf(RunStoppedError);
-    }
+    const results = await Promise.all(calls);
+    // Whichever call reached the provider first finishes; the two still waiting for its slot never start.
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    for (const r of results.filter((x) => !x.ok)) expect((r as { error: unknown }).error).toBeInstanceOf(RunStoppedError);
     expect(fake.requestsTo('chat')).toHaveLength(1);
   });
 

@@ -23,6 +23,17 @@ describe('--resume', () => {
     expect(() => resumedRequest(recorded, { model: 'google/gemini-3-pro-image-preview' }, 'r1')).toThrow(/--model null/);
   });
 
+  it('keeps the marketplace presets of the run: the same list again is fine, another one is refused', () => {
+    const recorded = requestOf({ ...flags, preset: ['amazon-main', 'shopee-square'], presetsFile: 'presets.json' });
+    expect(recorded.presetsFile).toBe(path.resolve('presets.json'));
+    expect(resumedRequest(recorded, { preset: ['amazon-main', 'shopee-square'], presetsFile: './presets.json' }, 'r1')).toEqual(recorded);
+    expect(() => resumedRequest(recorded, { preset: ['amazon-main'] }, 'r1')).toThrow(/--preset \["amazon-main","shopee-square"\]/);
+    const plain = requestOf({ ...flags, preset: [], staged: false });
+    expect(plain.preset).toBeUndefined();
+    expect(resumedRequest(plain, { preset: [], staged: false }, 'r1')).toEqual(plain);
+    expect(() => resumedRequest(plain, { staged: true }, 'r1')).toThrow(/--staged/);
+  });
+
   it('accepts only a plain run id, never a path', () => {
     expect(checkRunId('20261121-073012-3fa9')).toBe('20261121-073012-3fa9');
     for (const bad of ['../other', '..', '.', 'a/b', '', '-x', 'a b']) expect(() => checkRunId(bad)).toThrow(UserInputError);

@@ -146,7 +146,7 @@ async function resumeFlags(flags: RunFlags, ctx: CommandContext, given: GivenFla
   const runId = checkRunId(flags.resume!);
   const manifest = await RunJournal.readManifest<RunRequest>(path.join(ctx.ws.runsDir, runId));
   const typed: Partial<RunRequest> = {};
-  for (const key of ['new', 'images', 'aspect', 'size', 'variants', 'references', 'top', 'perLeg', 'rrfK', 'minSales', 'budget'] as const) {
+  for (const key of ['new', 'images', 'aspect', 'size', 'variants', 'references', 'top', 'perLeg', 'rrfK', 'minSales', 'preset', 'staged', 'presetsFile', 'budget'] as const) {
     if (given(key) && flags[key] !== undefined) (typed as Record<string, unknown>)[key] = flags[key];
   }
   const model = flags.model ?? ctx.generatorModel;
@@ -155,6 +155,7 @@ async function resumeFlags(flags: RunFlags, ctx: CommandContext, given: GivenFla
   return {
     ...flags, new: r.new, images: r.images, aspect: r.aspect, size: r.size, variants: r.variants, references: r.references,
     top: r.top, perLeg: r.perLeg, rrfK: r.rrfK, minSales: r.minSales, budget: r.budget, model: r.model,
+    preset: r.preset ?? [], staged: r.staged, presetsFile: r.presetsFile,
   };
 }
 

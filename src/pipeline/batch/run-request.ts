@@ -21,11 +21,16 @@ export interface RunRequest {
   minSales: number;
   /** `--model` (the generator's), when given. */
   model?: string;
+  /** `--preset`, `--staged`, `--presets-file`: marketplace presets made for every product. */
+  preset?: string[];
+  staged?: boolean;
+  presetsFile?: string;
   budget?: number;
 }
 
-const FIXED: ReadonlyArray<keyof RunRequest> = ['new', 'images', 'aspect', 'size', 'variants', 'references', 'top', 'perLeg', 'rrfK', 'minSales', 'model'];
-const FLAG_NAMES: Partial<Record<keyof RunRequest, string>> = { perLeg: '--per-leg', rrfK: '--rrf-k', minSales: '--min-sales' };
+const FIXED: ReadonlyArray<keyof RunRequest> = ['new', 'images', 'aspect', 'size', 'variants', 'references', 'top', 'perLeg', 'rrfK', 'minSales', 'model', 'preset', 'staged', 'presetsFile'];
+const FLAG_NAMES: Partial<Record<keyof RunRequest, string>> = { perLeg: '--per-leg', rrfK: '--rrf-k', minSales: '--min-sales', presetsFile: '--presets-file' };
+const PATHS: ReadonlyArray<keyof RunRequest> = ['new', 'images', 'presetsFile'];
 
 /** A run id names a folder under runs/: it must be one plain path segment. */
 export function checkRunId(runId: string): string {
@@ -43,6 +48,9 @@ export function requestOf(flags: Omit<RunRequest, 'new' | 'images'> & { new: str
     references: flags.references, top: flags.top, perLeg: flags.perLeg, rrfK: flags.rrfK, minSales: flags.minSales,
   };
   if (flags.model !== undefined) r.model = flags.model;
+  if (flags.preset?.length) r.preset = [...flags.preset];
+  if (flags.staged) r.staged = true;
+  if (flags.presetsFile !== undefined) r.presetsFile = path.resolve(flags.presetsFile);
   if (flags.budget !== undefined) r.budget = flags.budget;
   return r;
 }
@@ -55,7 +63,9 @@ export function resumedRequest(recorded: RunRequest, given: Partial<RunRequest>,
   for (const key of FIXED) {
     const value = given[key];
     if (value === undefined) continue;
-    const same = key === 'new' || key === 'images' ? path.resolve(String(value)) === recorded[key] : value === recorded[key];
+    const same = PATHS.includes(key)
+      ? path.resolve(String(value)) === recorded[key]
+      : JSON.stringify(value) === JSON.stringify(recorded[key] ?? (key === 'preset' ? [] : key === 'staged' ? false : undefined));
     if (!same) {
       const flag = FLAG_NAMES[key] ?? `--${key}`;
       throw new UserInputError(`run ${runId} was started with ${flag} ${JSON.stringify(recorded[key] ?? null)}; --resume cannot change it to ${JSON.stringify(value)}`, {
