@@ -21,6 +21,7 @@ import { ANN_MIN_ROWS } from '../src/store/lancedb/indexes.js';
 import type { Filter } from '../src/search/filter.js';
 import type { StoredProduct } from '../src/store/vector-store.js';
 import { REPO_ROOT } from '../src/util/paths.js';
+import { mulberry32 } from '../src/util/seeded-random.js';
 
 const DIM = 2048;
 const BATCH = 5_000;
@@ -68,16 +69,7 @@ function parseArgs(argv: string[]): Args {
 
 // ---- synthetic data -----------------------------------------------------------------------------
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = mulberry32;
 
 /** Approximately normal (sum of 4 uniforms, scaled to unit variance); fast enough for 200M draws. */
 function gaussian(random: () => number): number {

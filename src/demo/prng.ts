@@ -2,21 +2,19 @@
  * A small seeded pseudo-random generator (mulberry32) so the demo catalog is identical for the same seed
  * on every machine. Not for anything security related.
  */
+import { mulberry32 } from '../util/seeded-random.js';
+
 export class Rng {
-  private state: number;
+  private readonly step: () => number;
 
   constructor(seed: number) {
     // Spread small seeds (0, 1, 2...) over the state space so neighbouring seeds give unrelated streams.
-    this.state = (Math.imul(seed | 0, 0x9e3779b1) ^ 0x85ebca6b) >>> 0;
+    this.step = mulberry32((Math.imul(seed | 0, 0x9e3779b1) ^ 0x85ebca6b) >>> 0);
   }
 
   /** A float in [0, 1). */
   next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return this.step();
   }
 
   /** A float in [min, max). */

@@ -12,6 +12,7 @@ import { deltaE } from './color-lab.js';
 import { backgroundDistance, decodeRgb, dominantColors, fitBackground, fromHex, subjectThresholdFloor, type FractionBox, type RawRgb } from './image-stats.js';
 import { downsample, locateProduct, productColorModel, type LocatedProduct, type ProductColorModel } from './locate-product.js';
 import type { QualityCheck } from './quality-checks.js';
+import { cosineSimilarity } from '../util/vector-math.js';
 
 export interface FidelityThresholds {
   /** Mean CIELAB ΔE from each main product colour to the nearest colour of the output's product region. */
@@ -190,17 +191,7 @@ async function cropRegion(img: RawRgb, box: FractionBox): Promise<RawRgb> {
   return { data: out, width: w, height: h };
 }
 
-function cosine(a: Float32Array, b: Float32Array): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i] * b[i];
-    na += a[i] * a[i];
-    nb += b[i] * b[i];
-  }
-  return na && nb ? dot / Math.sqrt(na * nb) : 0;
-}
+const cosine = cosineSimilarity;
 
 const hex = (c: readonly number[]) => `#${c.map((v) => v.toString(16).padStart(2, '0')).join('')}`;
 const pct = (v: number) => `${Math.round(v * 100)}%`;

@@ -13,6 +13,8 @@ import { fuseRrf } from '../../src/search/rrf.js';
 import { keywordText } from '../../src/search/tokenize.js';
 import { EmbedderMismatchError, HitlineError } from '../../src/util/errors.js';
 import type { EmbedderInfo, ProductRecord, StoredProduct, VectorStore } from '../../src/store/vector-store.js';
+import { mulberry32 } from '../../src/util/seeded-random.js';
+import { cosineSimilarity } from '../../src/util/vector-math.js';
 
 export interface ContractStore {
   store: VectorStore;
@@ -28,17 +30,8 @@ const EMBEDDER: EmbedderInfo = { embedderId: 'contract/seeded-random@1', dimensi
 
 // ---- fixture ---------------------------------------------------------------------------------------
 
-/** Deterministic PRNG (mulberry32), so every run and every adapter sees the same data. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic data, so every run and every adapter sees the same fixture. */
+export const seededRandom = mulberry32;
 
 export function randomUnitVector(random: () => number, dimension: number): Float32Array {
   const v = new Float32Array(dimension);
@@ -52,17 +45,7 @@ export function randomUnitVector(random: () => number, dimension: number): Float
   return v;
 }
 
-export function cosine(a: Float32Array, b: Float32Array): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i] * b[i];
-    na += a[i] * a[i];
-    nb += b[i] * b[i];
-  }
-  return dot / Math.sqrt(na * nb);
-}
+export const cosine = cosineSimilarity;
 
 export function makeProduct(id: string, fields: Partial<StoredProduct> & { vector: Float32Array }): StoredProduct {
   const base = {

@@ -3,6 +3,7 @@
  * backdrop, as SVG rendered by sharp (no binaries in the repo).
  */
 import sharp from 'sharp';
+import { cosineSimilarity } from '../../src/util/vector-math.js';
 
 const W = 240;
 const H = 320;
@@ -46,17 +47,7 @@ export async function sidewaysWithExif(uprightJpeg: Buffer): Promise<Buffer> {
   return sharp(sideways).withMetadata({ orientation: 6 }).jpeg({ quality: 92 }).toBuffer();
 }
 
-export function cosine(a: Float32Array, b: Float32Array): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i] * b[i];
-    na += a[i] * a[i];
-    nb += b[i] * b[i];
-  }
-  return dot / Math.sqrt(na * nb);
-}
+export const cosine = cosineSimilarity;
 
 export function norm(v: Float32Array): number {
   let s = 0;

@@ -4,6 +4,7 @@
  * search. Just enough Milvus behaviour for the adapter's answers to be realistic; it is not Milvus.
  */
 import { compileExpr, type FieldTypes } from './milvus-expr.js';
+import { cosineSimilarity } from '../../src/util/vector-math.js';
 
 export interface FieldSchemaObject {
   fieldID: string;
@@ -195,17 +196,7 @@ function sparseToBytes(v: Sparse): Buffer {
   return buf;
 }
 
-function cosine(a: number[], b: number[]): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i] * b[i];
-    na += a[i] * a[i];
-    nb += b[i] * b[i];
-  }
-  return na === 0 || nb === 0 ? 0 : dot / Math.sqrt(na * nb);
-}
+const cosine = cosineSimilarity;
 
 function sparseDot(a: Sparse, b: Sparse): number {
   const m = new Map(b.indices.map((idx, i) => [idx, b.values[i]]));

@@ -4,17 +4,9 @@
  * can measure how well a cut-out recovers it.
  */
 import sharp from 'sharp';
+import { mulberry32 } from '../../src/util/seeded-random.js';
 
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const prng = mulberry32;
 
 /** A uniformly filled image, encoded. */
 export async function solid(width: number, height: number, color: string, format: 'png' | 'jpeg' = 'png'): Promise<Buffer> {

@@ -2,6 +2,7 @@
  * Deterministic variation between variants of the same request: variant 1 is the canonical layout,
  * variant n > 1 nudges scale, position and light by amounts drawn from a PRNG seeded with n.
  */
+import { mulberry32 } from '../../util/seeded-random.js';
 
 export interface VariantJitter {
   /** Multiplies the product's size (1 = canonical). */
@@ -16,17 +17,8 @@ export interface VariantJitter {
   grainSeed: number;
 }
 
-/** mulberry32: small, fast, good enough for layout jitter. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Layout jitter needs only a small, fast generator. */
+export const prng = mulberry32;
 
 export function variantJitter(variant: number): VariantJitter {
   if (variant <= 1) return { scale: 1, shiftX: 0, lightShiftX: 0, vignetteDelta: 0, grainSeed: 1 };
