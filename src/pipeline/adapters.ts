@@ -54,7 +54,7 @@ export function resolveStage(stage: Stage, s: AdapterSettings): 'local' | 'openr
 
 // One client per settings object, so every adapter of a command shares its retries and backoff state.
 const clients = new WeakMap<AdapterSettings, OpenRouterClient>();
-function client(s: AdapterSettings): OpenRouterClient {
+export function openRouterClient(s: AdapterSettings): OpenRouterClient {
   let c = clients.get(s);
   if (!c) {
     c = createOpenRouterClient({ ...s.config.openrouter, ...s.client }, s.env ?? process.env);
@@ -65,18 +65,18 @@ function client(s: AdapterSettings): OpenRouterClient {
 
 export function createEmbedder(s: AdapterSettings): Embedder {
   if (resolveStage('embedder', s) === 'local') return createLocalEmbedder();
-  return createOpenRouterEmbedder({ client: client(s), model: s.config.models.embedding, onUsage: s.onUsage });
+  return createOpenRouterEmbedder({ client: openRouterClient(s), model: s.config.models.embedding, onUsage: s.onUsage });
 }
 
 export function createAnalyzer(s: AdapterSettings): StyleAnalyzer {
   if (resolveStage('analyzer', s) === 'local') return createLocalStyleAnalyzer();
-  return createOpenRouterStyleAnalyzer({ client: client(s), model: s.config.models.analyzer, onUsage: s.onUsage });
+  return createOpenRouterStyleAnalyzer({ client: openRouterClient(s), model: s.config.models.analyzer, onUsage: s.onUsage });
 }
 
 export function createGenerator(s: AdapterSettings): ImageGenerator {
   if (resolveStage('generator', s) === 'local') return createLocalCompositor();
   return createOpenRouterImageGenerator({
-    client: client(s), model: s.generatorModel ?? s.config.models.generator, maxReferences: s.generatorReferences, onUsage: s.onUsage,
+    client: openRouterClient(s), model: s.generatorModel ?? s.config.models.generator, maxReferences: s.generatorReferences, onUsage: s.onUsage,
   });
 }
 

@@ -20,6 +20,8 @@ export interface HitlineConfig {
   models: { embedding?: string; analyzer?: string; generator?: string };
   store: StoreChoice;
   openrouter: { timeoutMs?: number; maxRetries?: number };
+  /** For presets: the model a cloud generation that fails its checks twice is retried with (e.g. Nano Banana Pro). Off when unset. */
+  escalationModel?: string;
 }
 
 export const DEFAULT_CONFIG: HitlineConfig = {
@@ -70,6 +72,9 @@ export function parseConfig(raw: unknown, file: string): HitlineConfig {
     } else if (key === 'store') {
       if (!STORE_CHOICES.includes(value as StoreChoice)) throw fail('store', `must be one of ${STORE_CHOICES.join(', ')}`);
       config.store = value as StoreChoice;
+    } else if (key === 'escalationModel') {
+      if (typeof value !== 'string' || !/^[\w.-]+\/[\w.:-]+$/.test(value)) throw fail('escalationModel', 'must be an OpenRouter model id like "google/gemini-3-pro-image-preview"');
+      config.escalationModel = value;
     } else if (key === 'openrouter') {
       for (const [k, v] of Object.entries(asObject(value, 'openrouter', fail))) {
         if (k !== 'timeoutMs' && k !== 'maxRetries') throw fail(`openrouter.${k}`, 'unknown key; expected timeoutMs or maxRetries');
@@ -77,7 +82,7 @@ export function parseConfig(raw: unknown, file: string): HitlineConfig {
         config.openrouter[k] = v;
       }
     } else {
-      throw fail(key, 'unknown key; expected stages, models, store or openrouter');
+      throw fail(key, 'unknown key; expected stages, models, store, openrouter or escalationModel');
     }
   }
   return config;

@@ -9,6 +9,7 @@ import type { ReferenceImage } from '../analyze/style-analyzer.js';
 import type { Embedder } from '../embed/embedder.js';
 import type { ImageGenerator } from '../generate/image-generator.js';
 import type { Preset } from '../presets/index.js';
+import type { VisionChecker } from '../render/quality-checks.js';
 import type { ProductRecord, VectorStore } from '../store/vector-store.js';
 import { deliverPresets, type PresetImageRecord } from './deliver-presets.js';
 import type { ProductSummary } from './run-summary.js';
@@ -22,6 +23,10 @@ export interface PresetDeliveryOptions {
   staged: boolean;
   /** How many top hits go to the generator as references. */
   references: number;
+  /** The last rung of the retry ladder (the Pro model), only when the seller's config names one. */
+  escalationGenerator?: ImageGenerator;
+  /** A vision-model check of each output, made per product so its cost is booked to that product. */
+  visionCheckerFor?: (productId: string) => VisionChecker;
 }
 
 /** A ProductSummary that also carries the preset images made for it. */
@@ -42,7 +47,8 @@ export function presetDeliveryStep(options: PresetDeliveryOptions) {
     const { outputs, warnings } = await deliverPresets({
       product: summary.product, productImage: await readFile(summary.imagePath), references, brief: summary.brief,
       presets: options.presets, generator: options.generator, embedder: options.embedder, outputDir: productFolder,
-      variants: options.variants, staged: options.staged,
+      variants: options.variants, staged: options.staged, escalationGenerator: options.escalationGenerator,
+      visionChecker: options.visionCheckerFor?.(summary.newId),
     });
     summary.presets = outputs;
     summary.warnings.push(...warnings);

@@ -87,6 +87,25 @@ describe('hitline with an OpenRouter key (fake server)', () => {
     expect(await readFile(path.join(runDir, 'report.html'), 'utf8')).toContain('paid call');
   });
 
+  it('presets through the cloud path: a recoloured image fails fidelity, is retried with strengthened constraints, then kept for review', async () => {
+    fake.reset();
+    // The fake answers with a tinted copy of the product photo: exactly the "model changed my colour" failure.
+    const { stdout, stderr } = await runCli(['run', '--new', demo.newCsv, '--images', demo.newImagesDir, '--workspace', ws, '--preset', 'tiktok-feed', '--json']);
+    expect(stderr).toBe('');
+    const summary = JSON.parse(stdout) as RunSummary & {
+      products: Array<{ presets?: Array<{ status: string; attempts: Array<{ strengthened: boolean }>; checks: Array<{ check: string; passed: boolean }> }> }>;
+    };
+    const generations = fake.requestsTo('chat').filter((r) => r.body.modalities);
+    expect(generations.every((r) => r.body.image_config.aspect_ratio === '3:4')).toBe(true);
+    for (const p of summary.products) {
+      const [record] = p.presets!;
+      expect(record.status).toBe('failed-review');
+      expect(record.attempts.length).toBeGreaterThanOrEqual(2);
+      expect(record.attempts[1].strengthened).toBe(true);
+      expect(record.checks.some((c) => c.check.includes('colour') && !c.passed)).toBe(true);
+    }
+  });
+
   it('searches by text in the shared image-text space', async () => {
     const { code, stdout } = await runCli(['search', 'red floral midi dress', '--workspace', ws, '--json']);
     expect(code).toBe(0);

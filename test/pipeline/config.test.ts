@@ -15,13 +15,14 @@ describe('config.json', () => {
 
   it('reads per-stage choices, models and the store', () => {
     const config = parseConfig(
-      { stages: { generator: 'local', analyzer: 'openrouter' }, models: { generator: 'google/gemini-3-pro-image-preview' }, store: 'milvus', openrouter: { maxRetries: 2 } },
+      { stages: { generator: 'local', analyzer: 'openrouter' }, models: { generator: 'google/gemini-3-pro-image-preview' }, store: 'milvus', openrouter: { maxRetries: 2 }, escalationModel: 'google/gemini-3-pro-image-preview' },
       'config.json',
     );
     expect(config.stages).toEqual({ embedder: 'auto', analyzer: 'openrouter', generator: 'local' });
     expect(config.models.generator).toBe('google/gemini-3-pro-image-preview');
     expect(config.store).toBe('milvus');
     expect(config.openrouter.maxRetries).toBe(2);
+    expect(config.escalationModel).toBe('google/gemini-3-pro-image-preview');
   });
 
   it('names the file and the key of every mistake', async () => {
@@ -31,6 +32,7 @@ describe('config.json', () => {
       [{ stages: { painter: 'local' } }, /key "stages.painter": unknown stage/],
       [{ models: { generator: 'not a model id' } }, /key "models.generator"/],
       [{ store: 'postgres' }, /key "store"/],
+      [{ escalationModel: 'pro please' }, /key "escalationModel"/],
       [{ openrouter: { timeoutMs: -1 } }, /key "openrouter.timeoutMs"/],
       [[], /\(top level\)/],
     ];

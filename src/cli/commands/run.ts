@@ -12,6 +12,23 @@ import { newRunId } from '../../pipeline/workspace.js';
 import { presetDeliveryStep } from '../../pipeline/preset-delivery.js';
 import { loadPresets, selectPresets } from '../../presets/index.js';
 import { presetsFileFor } from './presets.js';
+import { openRouterClient, resolveStage } from '../../pipeline/adapters.js';
+import { createOpenRouterImageGenerator } from '../../generate/openrouter.js';
+import { createOpenRouterVisionChecker } from '../../render/openrouter-vision-checker.js';
+
+/** With a key: the vision check of every preset image, and the Pro-model rung when config names an escalation model. */
+function cloudChecks(settings: AdapterSettings, escalationModel: string | undefined) {
+  const cloudGenerator = resolveStage('generator', settings) === 'openrouter';
+  const cloudAnalyzer = resolveStage('analyzer', settings) === 'openrouter';
+  return {
+    escalationGenerator: cloudGenerator && escalationModel
+      ? createOpenRouterImageGenerator({ client: openRouterClient(settings), model: escalationModel, onUsage: settings.onUsage })
+      : undefined,
+    visionCheckerFor: cloudAnalyzer
+      ? (productId: string) => createOpenRouterVisionChecker({ client: openRouterClient(settings), onUsage: settings.onUsage, productId })
+      : undefined,
+  };
+}
 import { createBatchProgress, type ProgressMode } from '../../pipeline/batch/batch-progress.js';
 import { describePlan, planRun } from '../../pipeline/batch/dry-run.js';
 import { configureStages, createBatchEngine, type BatchEngine } from '../../pipeline/batch/engine.js';
@@ -106,6 +123,7 @@ export async function executeRun(flags: RunFlags, ctx: CommandContext, options: 
         ? presetDeliveryStep({
             presets: selectPresets(await loadPresets({ configFile: presetsFileFor(ctx, flags) }), flags.preset), generator, embedder, store,
             variants: flags.variants, staged: Boolean(flags.staged), references: flags.references,
+            ...cloudChecks(settings, ctx.config.escalationModel),
           })
         : undefined,
     });
