@@ -307,6 +307,14 @@ export function backgroundAt(model: Pick<BackgroundModel, 'coef'>, u: number, v:
   return [channelAt(model.coef[0], u, v), channelAt(model.coef[1], u, v), channelAt(model.coef[2], u, v)];
 }
 
+/**
+ * The model along one row (fixed v): per channel the quadratic a + b·u + q·u² in u, as
+ * [aR, bR, qR, aG, bG, qG, aB, bB, qB]. Hot loops evaluate rows with this instead of channelAt per pixel.
+ */
+export function backgroundRow(model: Pick<BackgroundModel, 'coef'>, v: number): number[] {
+  return model.coef.flatMap((c) => [c[0] + c[2] * v + c[4] * v * v, c[1] + c[5] * v, c[3]]);
+}
+
 function channelAt(c: readonly number[], u: number, v: number): number {
   return c[0] + c[1] * u + c[2] * v + c[3] * u * u + c[4] * v * v + c[5] * u * v;
 }
@@ -466,14 +474,9 @@ function describeBackground(img: RawRgb, model: BackgroundModel): BackgroundStat
 export function backgroundDistance(img: RawRgb, model: Pick<BackgroundModel, 'coef'>): Float32Array {
   const { width, height, data } = img;
   const out = new Float32Array(width * height);
-  const [cr, cg, cb] = model.coef;
   for (let y = 0; y < height; y++) {
     const v = height > 1 ? y / (height - 1) : 0.5;
-    // Per row the quadratic is a + b·u + c·u² in u.
-    const rowCoef = (c: number[]) => [c[0] + c[2] * v + c[4] * v * v, c[1] + c[5] * v, c[3]];
-    const [ar, br, qr] = rowCoef(cr);
-    const [ag, bg, qg] = rowCoef(cg);
-    const [ab, bb, qb] = rowCoef(cb);
+    const [ar, br, qr, ag, bg, qg, ab, bb, qb] = backgroundRow(model, v);
     for (let x = 0; x < width; x++) {
       const u = width > 1 ? x / (width - 1) : 0.5;
       const i = y * width + x;

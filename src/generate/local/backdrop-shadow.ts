@@ -18,7 +18,7 @@
  * of "shadow" that reaches farther from the open backdrop than a shadow does is given back to the product whole
  * (the cut-out then keeps that shadow, as before, rather than losing part of the product).
  */
-import type { BackgroundModel, RawRgb } from '../../render/image-stats.js';
+import { backgroundRow, type BackgroundModel, type RawRgb } from '../../render/image-stats.js';
 import { dilateMask as dilate, erodeMask as erode, labelComponents } from './mask-ops.js';
 
 /** What counts as the backdrop in shadow. Exported so tests and reports can quote them. */
@@ -351,13 +351,9 @@ function dimmedBackdrop(img: RawRgb, model: Pick<BackgroundModel, 'coef' | 'nois
   const { width, height, data } = img;
   const like = new Uint8Array(width * height);
   const tolerance = SHADOW_LIMITS.chroma + SHADOW_LIMITS.chromaPerNoise * model.noise;
-  const [cr, cg, cb] = model.coef;
   for (let y = 0; y < height; y++) {
     const v = height > 1 ? y / (height - 1) : 0.5;
-    const rowCoef = (c: number[]) => [c[0] + c[2] * v + c[4] * v * v, c[1] + c[5] * v, c[3]];
-    const [ar, br, qr] = rowCoef(cr);
-    const [ag, bg, qg] = rowCoef(cg);
-    const [ab, bb, qb] = rowCoef(cb);
+    const [ar, br, qr, ag, bg, qg, ab, bb, qb] = backgroundRow(model, v);
     for (let x = 0; x < width; x++) {
       const u = width > 1 ? x / (width - 1) : 0.5;
       const i = y * width + x;
