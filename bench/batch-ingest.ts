@@ -4,9 +4,9 @@
  *
  *   node --import tsx bench/batch-ingest.ts --catalog products.csv --images images/ --workspace DIR [--recipe default]
  */
-import { createLocalEmbedder, type LocalRecipeName } from '../src/embed/local/index.js';
+import { createLocalEmbedder, type LocalRecipeName } from '../src/adapters/local/embedder/index.js';
 import { ingestCatalog } from '../src/pipeline/ingest.js';
-import { openLanceDbStore } from '../src/store/lancedb/index.js';
+import { openLanceDbStore } from '../src/adapters/lancedb/index.js';
 import type { ProgressSink } from '../src/util/progress.js';
 
 const args = new Map<string, string>();

@@ -20,8 +20,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
-import { createAnalyzer, createEmbedder, createGenerator, openStore, type AdapterSettings } from '../src/pipeline/adapters.js';
-import { DEFAULT_CONFIG } from '../src/pipeline/config.js';
+import { createAnalyzer, createEmbedder, createGenerator, openStore, type AdapterSettings } from '../src/compose/adapters.js';
+import { DEFAULT_CONFIG } from '../src/compose/config.js';
 import { openCostLedger } from '../src/pipeline/cost-ledger.js';
 import { ingestCatalog } from '../src/pipeline/ingest.js';
 import { DEFAULT_MATCH_SETTINGS } from '../src/pipeline/match.js';
@@ -29,8 +29,8 @@ import { ensureWorkspace, newRunId, workspaceAt, type Workspace } from '../src/p
 import { runPipeline } from '../src/pipeline/run.js';
 import { createBatchEngine } from '../src/pipeline/batch/engine.js';
 import { DEFAULT_PROVIDER_LIMITS } from '../src/pipeline/batch/provider-limits.js';
-import { OPENROUTER_MODELS } from '../src/openrouter/models.js';
-import type { SizeTier } from '../src/generate/output-sizes.js';
+import { OPENROUTER_MODELS } from '../src/adapters/openrouter/models.js';
+import type { SizeTier } from '../src/core/output-sizes.js';
 import { REPO_ROOT } from '../src/util/paths.js';
 
 const REAL_LATENCY_S = { embed: 0.3, analyze: 4, generate: 12 };

@@ -6,7 +6,7 @@
  * (BM25 of the product's own productDisplayName against the other names, hitline's tokenizer) and hybrid
  * (RRF of both, src/search/rrf.ts), each without a filter and with filter "same gender as the query".
  * Fusion settings are chosen on the odd-numbered queries and reported on the even ones too.
- * The final table runs the legs through the real LanceDB store (src/store/lancedb).
+ * The final table runs the legs through the real LanceDB store (src/adapters/lancedb).
  *
  *   node --import tsx bench/retrieval-quality.ts [--recipes mnv2-grid,mnv2-b13,histogram] [--no-store] [--no-ablations]
  *
@@ -16,7 +16,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { createLocalEmbedder, createRecipeEmbedder, DEFAULT_LOCAL_RECIPE, LOCAL_RECIPE_NAMES, RECIPES, type LocalRecipeName } from '../src/embed/local/index.js';
+import { createLocalEmbedder, createRecipeEmbedder, DEFAULT_LOCAL_RECIPE, LOCAL_RECIPE_NAMES, RECIPES, type LocalRecipeName } from '../src/adapters/local/embedder/index.js';
 import { tokenize } from '../src/search/tokenize.js';
 import { REPO_ROOT } from '../src/util/paths.js';
 import { ABLATIONS } from './retrieval/ablations.js';

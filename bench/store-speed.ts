@@ -16,10 +16,10 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync, mkdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openLanceDbStore, type LanceDbStore } from '../src/store/lancedb/index.js';
-import { ANN_MIN_ROWS } from '../src/store/lancedb/indexes.js';
-import type { Filter } from '../src/search/filter.js';
-import type { StoredProduct } from '../src/store/vector-store.js';
+import { openLanceDbStore, type LanceDbStore } from '../src/adapters/lancedb/index.js';
+import { ANN_MIN_ROWS } from '../src/adapters/lancedb/indexes.js';
+import type { Filter } from '../src/core/filter.js';
+import type { StoredProduct } from '../src/ports/vector-store.js';
 import { REPO_ROOT } from '../src/util/paths.js';
 import { mulberry32 } from '../src/util/seeded-random.js';
 

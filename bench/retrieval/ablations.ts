@@ -2,7 +2,7 @@
  * Variations of the default recipe, one change each, measured by the benchmark to show what each part of
  * the default buys. Not shipped: they exist only here.
  */
-import { RECIPES, type CnnBlock, type Recipe } from '../../src/embed/local/recipes.js';
+import { RECIPES, type CnnBlock, type Recipe } from '../../src/adapters/local/embedder/recipes.js';
 
 const base = RECIPES['mnv2-grid'];
 const baseBlock = base.blocks[0] as CnnBlock;

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Embedder } from '../../src/embed/embedder.js';
+import type { Embedder } from '../../src/ports/embedder.js';
 import { REPO_ROOT } from '../../src/util/paths.js';
 import type { FashionItem } from './fashion-set.js';
 

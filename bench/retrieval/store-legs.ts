@@ -1,15 +1,15 @@
 /**
- * The same legs as legs.ts, but answered by the real LanceDB store (src/store/lancedb): the photo set is
+ * The same legs as legs.ts, but answered by the real LanceDB store (src/adapters/lancedb): the photo set is
  * ingested with category = gender (so the gender filter is the store's own filter), keywords =
  * keywordText(productDisplayName), and the query product is excluded with an `id neq` filter on every leg.
  * Below 5,000 rows the store searches exactly (no ANN index), like the in-memory scorer.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Filter } from '../../src/search/filter.js';
+import type { Filter } from '../../src/core/filter.js';
 import { keywordText } from '../../src/search/tokenize.js';
-import { openLanceDbStore } from '../../src/store/lancedb/index.js';
-import type { StoredProduct } from '../../src/store/vector-store.js';
+import { openLanceDbStore } from '../../src/adapters/lancedb/index.js';
+import type { StoredProduct } from '../../src/ports/vector-store.js';
 import type { FashionItem } from './fashion-set.js';
 import type { FusionSettings, Ranking } from './legs.js';
 

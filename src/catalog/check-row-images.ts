@@ -3,11 +3,11 @@
  * with its LoadedImage, or a bad one as a RowProblem on its image_path column. Only the images in flight
  * are held in memory, so a 100k-row catalog streams through.
  */
-import type { RowProblem } from '../util/errors.js';
+import type { RowProblem } from '../core/errors.js';
 import { ImageProblemError, loadImage } from './load-image.js';
 import { mapOrdered } from './map-ordered.js';
 import type { CatalogRow } from './read-catalog.js';
-import type { LoadedImage } from './types.js';
+import type { LoadedImage } from '../core/product.js';
 
 export interface CheckRowImagesOptions {
   /** The CSV the rows came from, named in each problem. */

@@ -4,7 +4,7 @@
  * count does not match the header reported instead of being read with shifted columns.
  */
 import { readFile } from 'node:fs/promises';
-import { UserInputError, type RowProblem } from '../util/errors.js';
+import { UserInputError, type RowProblem } from '../core/errors.js';
 import { parseCsv } from './csv.js';
 import { decodeCsvBytes } from './csv-text.js';
 

@@ -3,7 +3,7 @@
  * encodings (GBK/ANSI, UTF-16 "Unicode text", .xlsx saved under a .csv name) are refused with a clear
  * message instead of being read as mojibake.
  */
-import { UserInputError } from '../util/errors.js';
+import { UserInputError } from '../core/errors.js';
 
 const SAVE_AS_UTF8 = 'Save the file as "CSV UTF-8 (comma delimited)" (Excel: File > Save As; Numbers/Sheets: export as CSV) and try again.';
 

@@ -4,7 +4,7 @@
  * unquoted field is kept as a character) and strict where it is not (an unterminated quote, or text after
  * a closing quote, is a CsvSyntaxError naming the line).
  */
-import { UserInputError } from '../util/errors.js';
+import { UserInputError } from '../core/errors.js';
 
 export interface CsvRecord {
   fields: string[];

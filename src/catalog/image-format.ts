@@ -3,7 +3,7 @@
  * hitline accepts JPEG, PNG and WebP (what the cloud models and every marketplace take); other image
  * formats are named so the user knows what to convert.
  */
-import type { LoadedImage } from './types.js';
+import type { LoadedImage } from '../core/product.js';
 
 export type SupportedFormat = LoadedImage['format'];
 

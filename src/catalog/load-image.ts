@@ -9,9 +9,9 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import sharp, { type Metadata, type Sharp } from 'sharp';
-import { UserInputError } from '../util/errors.js';
+import { UserInputError } from '../core/errors.js';
 import { sniffImageFormat, type SupportedFormat } from './image-format.js';
-import type { LoadedImage } from './types.js';
+import type { LoadedImage } from '../core/product.js';
 
 /** 40 MP: above any phone or studio camera photo, far below what would exhaust memory when decoded. */
 export const DEFAULT_MAX_PIXELS = 40_000_000;

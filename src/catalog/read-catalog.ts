@@ -5,11 +5,11 @@
  * quoting, a required column absent from the header) throws.
  */
 import { stat } from 'node:fs/promises';
-import { UserInputError, type RowProblem } from '../util/errors.js';
+import { UserInputError, type RowProblem } from '../core/errors.js';
 import { readCsvTable, type CsvTableRow } from './csv-table.js';
 import { mapOrdered } from './map-ordered.js';
 import { imagePathInside, optionalPrice, quoteValue, requiredText, salesCount, type Checked } from './row-fields.js';
-import type { HitProduct, NewProduct } from './types.js';
+import type { HitProduct, NewProduct } from '../core/product.js';
 
 export interface CatalogRow<T> {
   /** From 1 at the first data row. */

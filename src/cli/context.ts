@@ -2,8 +2,8 @@
 import path from 'node:path';
 import { createProgress, type ProgressSink } from '../util/progress.js';
 import { ensureWorkspace, workspaceAt, type Workspace } from '../pipeline/workspace.js';
-import { loadConfig, type HitlineConfig, type StoreChoice } from '../pipeline/config.js';
-import type { AdapterSettings } from '../pipeline/adapters.js';
+import { loadConfig, type HitlineConfig, type StoreChoice } from '../compose/config.js';
+import type { AdapterSettings } from '../compose/adapters.js';
 import { openCostLedger, type CostLedger } from '../pipeline/cost-ledger.js';
 
 export interface GlobalOptions {

@@ -5,7 +5,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { DEFAULT_WORKSPACE } from '../pipeline/workspace.js';
 import { DEFAULT_MATCH_SETTINGS } from '../pipeline/match.js';
-import { HitlineError } from '../util/errors.js';
+import { HitlineError } from '../core/errors.js';
 import { commandContext, type GlobalOptions } from './context.js';
 import { aspectRatio, nonNegativeNumber, positiveInt, sizeTier } from './parse-options.js';
 import { demoCommand } from './commands/demo.js';

@@ -1,6 +1,6 @@
 /** Parsers for command-line values: each rejects bad input with a message naming the flag. */
-import { ASPECT_RATIOS, SIZE_TIERS, isAspectRatio, isSizeTier, type AspectRatio, type SizeTier } from '../generate/output-sizes.js';
-import { UserInputError } from '../util/errors.js';
+import { ASPECT_RATIOS, SIZE_TIERS, isAspectRatio, isSizeTier, type AspectRatio, type SizeTier } from '../core/output-sizes.js';
+import { UserInputError } from '../core/errors.js';
 
 export function positiveInt(flag: string, max = 10_000) {
   return (value: string): number => {

@@ -2,7 +2,7 @@
  * Decides, before anything is drawn, what the demo catalog holds: which hits and new products, their
  * colours, styles, seasons, sales and prices, and how each hit is staged. Pure and deterministic for a seed.
  */
-import { UserInputError } from '../util/errors.js';
+import { UserInputError } from '../core/errors.js';
 import { luminance } from './art/color.js';
 import { describeHit, promptHintFor } from './copy.js';
 import { Rng } from './prng.js';

@@ -15,30 +15,30 @@
 import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { ReferenceImage } from '../analyze/style-analyzer.js';
-import type { StyleBrief } from '../analyze/style-brief.js';
-import type { NewProduct } from '../catalog/types.js';
-import type { Embedder } from '../embed/embedder.js';
-import type { GenerateRequest, GenerateResult, GeneratedImage, ImageGenerator } from '../generate/image-generator.js';
-import { cutOutProduct, type CutOut } from '../generate/local/cutout.js';
-import { buildGenerationPrompt, oneLine } from '../generate/prompt.js';
+import type { ReferenceImage } from '../ports/style-analyzer.js';
+import type { StyleBrief } from '../core/style-brief.js';
+import type { NewProduct } from '../core/product.js';
+import type { Embedder } from '../ports/embedder.js';
+import type { GenerateRequest, GenerateResult, GeneratedImage, ImageGenerator } from '../ports/image-generator.js';
+import { cutOutProduct, type CutOut } from '../imaging/cutout.js';
+import { buildGenerationPrompt, oneLine } from './generation-prompt.js';
 import { presetExtension, type Preset } from '../presets/preset.js';
-import { buildXmpPacket, mayShowSyntheticPerson, type DigitalSourceTypeName } from '../render/ai-metadata.js';
-import { encodeForPreset } from '../render/encode-for-preset.js';
-import { chooseGenerationSize, fitToPreset, type GenerationSize } from '../render/fit-to-preset.js';
-import { decodeRgb, type FractionBox, type RawRgb } from '../render/image-stats.js';
-import { MainImageRefusedError, renderMainImage } from '../render/main-image.js';
-import { checkProductFidelity, locateReferenceProduct, prepareProductReference, type FidelityThresholds, type ProductReference } from '../render/product-fidelity.js';
-import { copyFromAttributes, copyProblems, isEmptyCopy, COPY_FIELDS, type ProductCopy } from '../render/product-copy.js';
+import { buildXmpPacket, mayShowSyntheticPerson, type DigitalSourceTypeName } from '../presets/delivery/ai-metadata.js';
+import { encodeForPreset } from '../presets/delivery/encode-for-preset.js';
+import { chooseGenerationSize, fitToPreset, type GenerationSize } from '../presets/delivery/fit-to-preset.js';
+import { decodeRgb, type FractionBox, type RawRgb } from '../imaging/image-stats.js';
+import { MainImageRefusedError, renderMainImage } from '../presets/delivery/main-image.js';
+import { checkProductFidelity, locateReferenceProduct, prepareProductReference, type FidelityThresholds, type ProductReference } from '../presets/delivery/product-fidelity.js';
+import { copyFromAttributes, copyProblems, isEmptyCopy, COPY_FIELDS, type ProductCopy } from '../presets/delivery/product-copy.js';
 import {
   allPassed, checkEncodedFile, checkFill, checkTextContrast, checkWhiteBackground, decodeForChecks, visionQualityCheck,
   type QualityCheck, type VisionChecker,
-} from '../render/quality-checks.js';
-import { compositeIntoScene, renderOfflineScene } from '../render/staged-composite.js';
-import { drawTextOverlay, type DrawnText } from '../render/text-overlay.js';
-import type { ProductRecord } from '../store/vector-store.js';
+} from '../presets/delivery/quality-checks.js';
+import { compositeIntoScene, renderOfflineScene } from '../adapters/local/generator/staged-composite.js';
+import { drawTextOverlay, type DrawnText } from '../presets/delivery/text-overlay.js';
+import type { ProductRecord } from '../ports/vector-store.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
-import { HitlineError } from '../util/errors.js';
+import { HitlineError } from '../core/errors.js';
 
 export interface DeliverPresetsRequest {
   product: NewProduct;

@@ -3,13 +3,13 @@
  * row goes through. An image whose content hash is already stored for that id is never embedded again,
  * and a row whose image and fields are both unchanged is not rewritten.
  */
-import type { HitProduct } from '../catalog/types.js';
+import type { HitProduct } from '../core/product.js';
 import { readHitCatalog } from '../catalog/read-catalog.js';
 import { loadImage } from '../catalog/load-image.js';
-import type { Embedder } from '../embed/embedder.js';
+import type { Embedder } from '../ports/embedder.js';
 import { keywordText } from '../search/tokenize.js';
-import type { ProductRecord, StoredProduct, VectorStore } from '../store/vector-store.js';
-import { HitlineError, type RowProblem } from '../util/errors.js';
+import type { ProductRecord, StoredProduct, VectorStore } from '../ports/vector-store.js';
+import { HitlineError, type RowProblem } from '../core/errors.js';
 import { quietProgress, type ProgressSink } from '../util/progress.js';
 
 export interface IngestOptions {

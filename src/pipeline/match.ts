@@ -2,12 +2,12 @@
  * match: for each new product, a dense leg (its image embedding) and a keyword leg (its category, style,
  * season and prompt hint) under the same filter, fused by RRF in hitline's own code (store.hybridSearch).
  */
-import type { LoadedImage, NewProduct } from '../catalog/types.js';
-import type { Embedder } from '../embed/embedder.js';
-import { defaultMatchFilter, type Filter } from '../search/filter.js';
+import type { LoadedImage, NewProduct } from '../core/product.js';
+import type { Embedder } from '../ports/embedder.js';
+import { defaultMatchFilter, type Filter } from '../core/filter.js';
 import { keywordText } from '../search/tokenize.js';
-import type { ProductRecord, VectorStore } from '../store/vector-store.js';
-import { HitlineError } from '../util/errors.js';
+import type { ProductRecord, VectorStore } from '../ports/vector-store.js';
+import { HitlineError } from '../core/errors.js';
 import type { EmbeddingCache } from './embedding-cache.js';
 
 export interface MatchSettings {

@@ -4,8 +4,8 @@
  * source's recorded embedder (a target filled by another embedder refuses, EmbedderMismatchError),
  * and the copy is verified afterwards: every id is in the target with its image hash, and the counts add up.
  */
-import { HitlineError } from '../util/errors.js';
-import type { EmbedderInfo, UpsertProgress, VectorStore } from '../store/vector-store.js';
+import { HitlineError } from '../core/errors.js';
+import type { EmbedderInfo, UpsertProgress, VectorStore } from '../ports/vector-store.js';
 
 export interface MigrateOptions {
   from: VectorStore;

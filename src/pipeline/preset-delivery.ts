@@ -5,14 +5,14 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { ReferenceImage } from '../analyze/style-analyzer.js';
-import type { Embedder } from '../embed/embedder.js';
-import type { ImageGenerator } from '../generate/image-generator.js';
+import type { ReferenceImage } from '../ports/style-analyzer.js';
+import type { Embedder } from '../ports/embedder.js';
+import type { ImageGenerator } from '../ports/image-generator.js';
 import type { Preset } from '../presets/index.js';
-import type { VisionChecker } from '../render/quality-checks.js';
-import type { ProductRecord, VectorStore } from '../store/vector-store.js';
+import type { VisionChecker } from '../presets/delivery/quality-checks.js';
+import type { ProductRecord, VectorStore } from '../ports/vector-store.js';
 import { deliverPresets, type PresetImageRecord } from './deliver-presets.js';
-import type { ProductSummary } from './run-summary.js';
+import type { ProductSummary } from '../core/run-summary.js';
 
 export interface PresetDeliveryOptions {
   presets: readonly Preset[];

@@ -7,7 +7,7 @@
  *                     "source": "generated", "maxFileMB": 3, "text": "none" } } }
  */
 import { readFile } from 'node:fs/promises';
-import { UserInputError } from '../util/errors.js';
+import { UserInputError } from '../core/errors.js';
 import { BUILTIN_PRESET_SPECS } from './builtin-presets.js';
 import type { Preset } from './preset.js';
 import { PresetConfigError, validatePresetSpec } from './validate-preset.js';

@@ -3,7 +3,7 @@
  * (see ../shared/reference/marketplaces.md). Presets are data: built-ins live in builtin-presets.ts and a
  * seller can override or add presets in a JSON file (load-presets.ts) without touching code.
  */
-import type { SizeTier } from '../generate/output-sizes.js';
+import type { SizeTier } from '../core/output-sizes.js';
 
 export const PRESET_FORMATS = ['jpeg', 'png', 'webp'] as const;
 export type PresetFormat = (typeof PRESET_FORMATS)[number];

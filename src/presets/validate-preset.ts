@@ -2,8 +2,8 @@
  * Turns a preset as written in JSON (a PresetSpec) into a checked Preset. Every problem names the file
  * and the key path (e.g. `shop.json: presets["banner-4x1"].width ...`) so a seller can fix the file.
  */
-import { isSizeTier, type SizeTier } from '../generate/output-sizes.js';
-import { UserInputError } from '../util/errors.js';
+import { isSizeTier, type SizeTier } from '../core/output-sizes.js';
+import { UserInputError } from '../core/errors.js';
 import {
   BACKGROUND_RULES, IMAGE_SOURCES, MB, PRESET_FORMATS, TEXT_POLICIES, reducedAspect,
   type BackgroundRule, type ImageSource, type Preset, type PresetFormat, type TextPolicy,

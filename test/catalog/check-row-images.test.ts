@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { checkRowImages, type CheckedRow } from '../../src/catalog/check-row-images.js';
 import { mapOrdered } from '../../src/catalog/map-ordered.js';
 import { readHitCatalog } from '../../src/catalog/read-catalog.js';
-import type { HitProduct } from '../../src/catalog/types.js';
+import type { HitProduct } from '../../src/core/product.js';
 import { imageBytes, noisyJpeg, tempDir, writeFile } from './fixtures.js';
 
 const root = tempDir();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CsvSyntaxError, parseCsv } from '../../src/catalog/csv.js';
 import { decodeCsvBytes } from '../../src/catalog/csv-text.js';
-import { UserInputError } from '../../src/util/errors.js';
+import { UserInputError } from '../../src/core/errors.js';
 
 const fields = (text: string) => parseCsv(text, 'x.csv').map((r) => r.fields);
 

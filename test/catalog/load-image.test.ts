@@ -3,7 +3,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MAX_PIXELS, ImageProblemError, decodeOriented, loadImage } from '../../src/catalog/load-image.js';
-import { UserInputError } from '../../src/util/errors.js';
+import { UserInputError } from '../../src/core/errors.js';
 import { imageBytes, noisyJpeg, pngClaimingSize, tempDir, writeFile } from './fixtures.js';
 
 const dir = tempDir();

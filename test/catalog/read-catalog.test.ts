@@ -2,7 +2,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readHitCatalog, readNewProducts } from '../../src/catalog/read-catalog.js';
 import { CsvSyntaxError } from '../../src/catalog/csv.js';
-import { UserInputError, formatRowProblem } from '../../src/util/errors.js';
+import { UserInputError, formatRowProblem } from '../../src/core/errors.js';
 import { imageBytes, tempDir, writeFile } from './fixtures.js';
 
 const HEADER = 'product_id,image_path,category,color,style,season,sales_count,description,price';

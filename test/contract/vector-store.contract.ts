@@ -8,11 +8,11 @@
  *   runVectorStoreContract('lancedb', async (dimension) => ({ store, cleanup, reopen }));
  */
 import { describe, expect, it } from 'vitest';
-import { matchesFilter, type Filter } from '../../src/search/filter.js';
+import { matchesFilter, type Filter } from '../../src/core/filter.js';
 import { fuseRrf } from '../../src/search/rrf.js';
 import { keywordText } from '../../src/search/tokenize.js';
-import { EmbedderMismatchError, HitlineError } from '../../src/util/errors.js';
-import type { EmbedderInfo, ProductRecord, StoredProduct, VectorStore } from '../../src/store/vector-store.js';
+import { EmbedderMismatchError, HitlineError } from '../../src/core/errors.js';
+import type { EmbedderInfo, ProductRecord, StoredProduct, VectorStore } from '../../src/ports/vector-store.js';
 import { mulberry32 } from '../../src/util/seeded-random.js';
 import { cosineSimilarity } from '../../src/util/vector-math.js';
 

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCsv } from '../../src/catalog/csv.js';
 import { readHitCatalog, readNewProducts } from '../../src/catalog/read-catalog.js';
 import { buildDemoCatalog, type DemoCatalog } from '../../src/demo/index.js';
-import { UserInputError } from '../../src/util/errors.js';
+import { UserInputError } from '../../src/core/errors.js';
 
 const HIT_HEADER = 'product_id,image_path,category,color,style,season,sales_count,description,price';
 const NEW_HEADER = 'new_id,image_path,category,style,season,prompt_hint';

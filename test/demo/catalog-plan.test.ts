@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { demoCsvs } from '../../src/demo/build-demo-catalog.js';
 import { DEMO_SALES_THRESHOLD, MIN_HITS, planDemoCatalog } from '../../src/demo/catalog-plan.js';
-import { UserInputError } from '../../src/util/errors.js';
+import { UserInputError } from '../../src/core/errors.js';
 import { CATEGORIES } from '../../src/demo/vocabulary.js';
 
 function qualifyingByCategory(plan: ReturnType<typeof planDemoCatalog>): Map<string, number> {

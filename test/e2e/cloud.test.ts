@@ -8,7 +8,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDemoCatalog } from '../../src/demo/index.js';
-import type { RunSummary } from '../../src/pipeline/run-summary.js';
+import type { RunSummary } from '../../src/core/run-summary.js';
 import { startOpenRouterFake, type OpenRouterFake } from '../fakes/openrouter-fake.js';
 import { runCli } from '../helpers/capture.js';
 

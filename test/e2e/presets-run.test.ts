@@ -9,7 +9,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDemoCatalog } from '../../src/demo/index.js';
 import type { ProductSummaryWithPresets } from '../../src/pipeline/preset-delivery.js';
-import type { RunSummary } from '../../src/pipeline/run-summary.js';
+import type { RunSummary } from '../../src/core/run-summary.js';
 import { runCli } from '../helpers/capture.js';
 
 let tmp: string;

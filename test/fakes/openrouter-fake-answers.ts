@@ -4,7 +4,7 @@
  */
 import sharp from 'sharp';
 import { seedFromText, seededRandom } from './seeded-random.js';
-import type { StyleBrief } from '../../src/analyze/style-brief.js';
+import type { StyleBrief } from '../../src/core/style-brief.js';
 
 /** A vector derived from the input's hash: the same input always gives the same vector. Not normalised. */
 export function fakeEmbedding(input: unknown, dimension: number): number[] {

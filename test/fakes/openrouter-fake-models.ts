@@ -1,5 +1,5 @@
 /** The fake's GET /models, GET /embeddings/models and GET /key answers (documented shapes, 2026 prices). */
-import type { KeyInfo, ModelInfo } from '../../src/openrouter/wire.js';
+import type { KeyInfo, ModelInfo } from '../../src/adapters/openrouter/wire.js';
 
 const chatParams = ['max_tokens', 'temperature', 'top_p', 'stop', 'seed', 'reasoning', 'include_reasoning', 'response_format', 'structured_outputs', 'tools'];
 const imageParams = ['max_tokens', 'temperature', 'top_p', 'seed', 'response_format'];

@@ -8,9 +8,9 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { isAspectRatio, isSizeTier, outputSize } from '../../src/generate/output-sizes.js';
-import { createPriceTable } from '../../src/openrouter/pricing.js';
-import type { ChatRequest, ContentPart, EmbeddingsRequest, KeyInfo, ModelInfo } from '../../src/openrouter/wire.js';
+import { isAspectRatio, isSizeTier, outputSize } from '../../src/core/output-sizes.js';
+import { createPriceTable } from '../../src/adapters/openrouter/pricing.js';
+import type { ChatRequest, ContentPart, EmbeddingsRequest, KeyInfo, ModelInfo } from '../../src/adapters/openrouter/wire.js';
 import { fakeBrief, fakeEmbedding, fakeImage } from './openrouter-fake-answers.js';
 import { FAKE_EMBEDDING_MODELS, FAKE_KEY, FAKE_MODELS } from './openrouter-fake-models.js';
 import { seededRandom } from './seeded-random.js';

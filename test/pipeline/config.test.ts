@@ -2,9 +2,9 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG, loadConfig, parseConfig } from '../../src/pipeline/config.js';
-import { resolveStage } from '../../src/pipeline/adapters.js';
-import { UserInputError } from '../../src/util/errors.js';
+import { DEFAULT_CONFIG, loadConfig, parseConfig } from '../../src/compose/config.js';
+import { resolveStage } from '../../src/compose/adapters.js';
+import { UserInputError } from '../../src/core/errors.js';
 
 describe('config.json', () => {
   it('a missing default file is the default config; a missing --config file is an error', async () => {

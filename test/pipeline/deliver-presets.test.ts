@@ -9,18 +9,18 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import type { GenerateRequest, ImageGenerator } from '../../src/generate/image-generator.js';
-import { createLocalCompositor } from '../../src/generate/local/index.js';
-import { cutOutProduct } from '../../src/generate/local/cutout.js';
-import { ASPECT_RATIOS, SIZE_TIERS, outputSize } from '../../src/generate/output-sizes.js';
+import type { GenerateRequest, ImageGenerator } from '../../src/ports/image-generator.js';
+import { createLocalCompositor } from '../../src/adapters/local/generator/index.js';
+import { cutOutProduct } from '../../src/imaging/cutout.js';
+import { ASPECT_RATIOS, SIZE_TIERS, outputSize } from '../../src/core/output-sizes.js';
 import { deliverPresets, type DeliverPresetsRequest, type PresetImageRecord } from '../../src/pipeline/deliver-presets.js';
 import { builtinPresets, selectPresets } from '../../src/presets/index.js';
-import { DIGITAL_SOURCE_TYPES } from '../../src/render/ai-metadata.js';
-import type { VisionChecker } from '../../src/render/quality-checks.js';
-import { compositeIntoScene } from '../../src/render/staged-composite.js';
+import { DIGITAL_SOURCE_TYPES } from '../../src/presets/delivery/ai-metadata.js';
+import type { VisionChecker } from '../../src/presets/delivery/quality-checks.js';
+import { compositeIntoScene } from '../../src/adapters/local/generator/staged-composite.js';
 import {
   HAS_EXIFTOOL, brief, busyPhoto, exiftool, productRow, recolouringGenerator, referencePhoto, referenceRecord, teeShirtPhoto,
-} from '../render/preset-fixtures.js';
+} from '../presets/delivery/preset-fixtures.js';
 
 const COPY_COLUMNS = { title: 'Quick Dry Tee', title_zh: '速干T恤', price: '$19.99', badge: 'NEW' };
 

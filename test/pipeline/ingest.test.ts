@@ -7,10 +7,10 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import type { Embedder } from '../../src/embed/embedder.js';
-import { createLocalEmbedder } from '../../src/embed/local/index.js';
+import type { Embedder } from '../../src/ports/embedder.js';
+import { createLocalEmbedder } from '../../src/adapters/local/embedder/index.js';
 import { ingestCatalog } from '../../src/pipeline/ingest.js';
-import { openLanceDbStore } from '../../src/store/lancedb/index.js';
+import { openLanceDbStore } from '../../src/adapters/lancedb/index.js';
 
 const HEADER = 'product_id,image_path,category,color,style,season,sales_count,description,price\n';
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import {
   MB, PresetConfigError, builtinPresets, listPresets, loadPresets, selectPresets, type Preset,
 } from '../../src/presets/index.js';
-import { UserInputError } from '../../src/util/errors.js';
+import { UserInputError } from '../../src/core/errors.js';
 
 /** The starting table of ../shared/reference/marketplaces.md. */
 const TABLE: Array<[string, number, number, string, Preset['text'], Preset['source']]> = [

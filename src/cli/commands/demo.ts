@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { buildDemoCatalog } from '../../demo/index.js';
-import { createEmbedder, openStore } from '../../pipeline/adapters.js';
+import { createEmbedder, openStore } from '../../compose/adapters.js';
 import { ingestCatalog } from '../../pipeline/ingest.js';
 import { DEFAULT_MATCH_SETTINGS } from '../../pipeline/match.js';
 import { formatSeconds } from '../../util/progress.js';

@@ -1,7 +1,7 @@
-import { createOpenRouterClient } from '../../openrouter/client.js';
-import { runOpenRouterDoctor, type DoctorCheck } from '../../openrouter/doctor.js';
-import { OPENROUTER_MODELS } from '../../openrouter/models.js';
-import { createEmbedder, openStore, resolveStage } from '../../pipeline/adapters.js';
+import { createOpenRouterClient } from '../../adapters/openrouter/client.js';
+import { runOpenRouterDoctor, type DoctorCheck } from '../../adapters/openrouter/doctor.js';
+import { OPENROUTER_MODELS } from '../../adapters/openrouter/models.js';
+import { createEmbedder, openStore, resolveStage } from '../../compose/adapters.js';
 import { newRunId } from '../../pipeline/workspace.js';
 import { adapterSettings, type CommandContext } from '../context.js';
 

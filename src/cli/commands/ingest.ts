@@ -1,6 +1,6 @@
-import { createEmbedder, openStore } from '../../pipeline/adapters.js';
+import { createEmbedder, openStore } from '../../compose/adapters.js';
 import { ingestCatalog, type IngestReport } from '../../pipeline/ingest.js';
-import { formatRowProblem } from '../../util/errors.js';
+import { formatRowProblem } from '../../core/errors.js';
 import { newRunId } from '../../pipeline/workspace.js';
 import { adapterSettings, type CommandContext } from '../context.js';
 

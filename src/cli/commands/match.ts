@@ -1,9 +1,9 @@
 import { readNewProducts } from '../../catalog/read-catalog.js';
 import { loadImage } from '../../catalog/load-image.js';
-import { createEmbedder, openStore } from '../../pipeline/adapters.js';
+import { createEmbedder, openStore } from '../../compose/adapters.js';
 import { EmbeddingCache } from '../../pipeline/embedding-cache.js';
 import { matchProduct, openStoreForQueries, type MatchSettings, type ProductMatch } from '../../pipeline/match.js';
-import { formatRowProblem, type RowProblem } from '../../util/errors.js';
+import { formatRowProblem, type RowProblem } from '../../core/errors.js';
 import { newRunId } from '../../pipeline/workspace.js';
 import { adapterSettings, type CommandContext } from '../context.js';
 

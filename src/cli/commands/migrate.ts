@@ -1,8 +1,8 @@
-import { openStore } from '../../pipeline/adapters.js';
-import type { StoreChoice } from '../../pipeline/config.js';
+import { openStore } from '../../compose/adapters.js';
+import type { StoreChoice } from '../../compose/config.js';
 import { migrateStore } from '../../pipeline/migrate.js';
 import { newRunId } from '../../pipeline/workspace.js';
-import { UserInputError } from '../../util/errors.js';
+import { UserInputError } from '../../core/errors.js';
 import { adapterSettings, type CommandContext } from '../context.js';
 
 export interface MigrateFlags {

@@ -1,10 +1,10 @@
 import path from 'node:path';
-import type { AspectRatio, SizeTier } from '../../generate/output-sizes.js';
-import { createOpenRouterClient } from '../../openrouter/client.js';
-import { OPENROUTER_MODELS } from '../../openrouter/models.js';
-import { createPriceTable } from '../../openrouter/pricing.js';
-import type { PaidStage } from '../../openrouter/usage.js';
-import { createAnalyzer, createEmbedder, createGenerator, openStore, type AdapterSettings } from '../../pipeline/adapters.js';
+import type { AspectRatio, SizeTier } from '../../core/output-sizes.js';
+import { createOpenRouterClient } from '../../adapters/openrouter/client.js';
+import { OPENROUTER_MODELS } from '../../adapters/openrouter/models.js';
+import { createPriceTable } from '../../adapters/openrouter/pricing.js';
+import type { PaidStage } from '../../adapters/openrouter/usage.js';
+import { createAnalyzer, createEmbedder, createGenerator, openStore, type AdapterSettings } from '../../compose/adapters.js';
 import { summarizeCosts } from '../../pipeline/cost-ledger.js';
 import type { MatchSettings } from '../../pipeline/match.js';
 import { runPipeline, type RunResult } from '../../pipeline/run.js';
@@ -12,9 +12,9 @@ import { newRunId } from '../../pipeline/workspace.js';
 import { presetDeliveryStep } from '../../pipeline/preset-delivery.js';
 import { loadPresets, selectPresets } from '../../presets/index.js';
 import { presetsFileFor } from './presets.js';
-import { openRouterClient, resolveStage } from '../../pipeline/adapters.js';
-import { createOpenRouterImageGenerator } from '../../generate/openrouter.js';
-import { createOpenRouterVisionChecker } from '../../render/openrouter-vision-checker.js';
+import { openRouterClient, resolveStage } from '../../compose/adapters.js';
+import { createOpenRouterImageGenerator } from '../../adapters/openrouter/image-generator.js';
+import { createOpenRouterVisionChecker } from '../../adapters/openrouter/vision-checker.js';
 
 /** With a key: the vision check of every preset image, and the Pro-model rung when config names an escalation model. */
 function cloudChecks(settings: AdapterSettings, escalationModel: string | undefined) {
@@ -33,13 +33,13 @@ import { createBatchProgress, type ProgressMode } from '../../pipeline/batch/bat
 import { describePlan, planRun } from '../../pipeline/batch/dry-run.js';
 import { configureStages, createBatchEngine, type BatchEngine } from '../../pipeline/batch/engine.js';
 import { handleInterrupts } from '../../pipeline/batch/interrupt.js';
-import { livePrices, requirePrices } from '../../pipeline/batch/live-prices.js';
+import { livePrices, requirePrices } from '../../adapters/openrouter/live-prices.js';
 import type { LimitSpec } from '../../pipeline/batch/provider-limits.js';
 import { RunJournal } from '../../pipeline/batch/run-journal.js';
 import { checkRunId, requestOf, resumedRequest, type RunRequest } from '../../pipeline/batch/run-request.js';
 import { describeStop, runExitCode } from '../../pipeline/batch/stop-report.js';
-import { formatRowProblem, UserInputError } from '../../util/errors.js';
-import { formatCost } from '../../render/report-html.js';
+import { formatRowProblem, UserInputError } from '../../core/errors.js';
+import { formatCost } from '../../report/report-html.js';
 import { adapterSettings, type CommandContext } from '../context.js';
 
 export interface RunFlags extends MatchSettings {

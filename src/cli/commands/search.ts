@@ -1,10 +1,10 @@
-import { createEmbedder, openStore } from '../../pipeline/adapters.js';
+import { createEmbedder, openStore } from '../../compose/adapters.js';
 import { openStoreForQueries } from '../../pipeline/match.js';
 import { newRunId } from '../../pipeline/workspace.js';
-import type { Filter } from '../../search/filter.js';
+import type { Filter } from '../../core/filter.js';
 import { fuseRrf } from '../../search/rrf.js';
 import { keywordText } from '../../search/tokenize.js';
-import type { LegHit } from '../../store/vector-store.js';
+import type { LegHit } from '../../ports/vector-store.js';
 import { adapterSettings, type CommandContext } from '../context.js';
 
 export interface SearchFlags {

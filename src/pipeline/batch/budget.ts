@@ -8,7 +8,7 @@
  * in flight is refused, and from then on no new paid work starts: every later reservation is refused,
  * calls already in flight finish.
  */
-import { HitlineError } from '../../util/errors.js';
+import { HitlineError } from '../../core/errors.js';
 
 export class BudgetReachedError extends HitlineError {}
 

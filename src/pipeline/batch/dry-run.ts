@@ -7,22 +7,22 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { readNewProducts } from '../../catalog/read-catalog.js';
-import type { NewProduct } from '../../catalog/types.js';
-import type { ReferenceImage } from '../../analyze/style-analyzer.js';
-import type { StyleBrief } from '../../analyze/style-brief.js';
-import type { Embedder } from '../../embed/embedder.js';
-import type { AspectRatio, SizeTier } from '../../generate/output-sizes.js';
-import { buildGenerationPrompt } from '../../generate/prompt.js';
-import type { PriceTable } from '../../openrouter/pricing.js';
-import type { PaidStage } from '../../openrouter/usage.js';
-import type { VectorStore } from '../../store/vector-store.js';
-import type { RowProblem } from '../../util/errors.js';
+import type { NewProduct } from '../../core/product.js';
+import type { ReferenceImage } from '../../ports/style-analyzer.js';
+import type { StyleBrief } from '../../core/style-brief.js';
+import type { Embedder } from '../../ports/embedder.js';
+import type { AspectRatio, SizeTier } from '../../core/output-sizes.js';
+import { buildGenerationPrompt } from '../generation-prompt.js';
+import type { PriceTable } from '../../adapters/openrouter/pricing.js';
+import type { PaidStage } from '../../adapters/openrouter/usage.js';
+import type { VectorStore } from '../../ports/vector-store.js';
+import type { RowProblem } from '../../core/errors.js';
 import { EmbeddingCache } from '../embedding-cache.js';
 import { matchProduct, openStoreForQueries, type MatchSettings } from '../match.js';
 import { StageCache } from '../stage-cache.js';
 import type { Workspace } from '../workspace.js';
 import { usd } from './budget.js';
-import { MAX_TOKENS_PER_INPUT_IMAGE, worstCaseUsd } from './call-price.js';
+import { MAX_TOKENS_PER_INPUT_IMAGE, worstCaseUsd } from '../../adapters/openrouter/call-price.js';
 import { analyzeKey, generateKey } from './product-flow.js';
 
 export interface DryRunOptions {

@@ -4,15 +4,15 @@
  * Made before the adapters, because the cloud adapters' client must be built with its hooks.
  */
 import os from 'node:os';
-import type { OpenRouterConfigInput } from '../../openrouter/config.js';
-import { createPriceTable } from '../../openrouter/pricing.js';
-import type { PaidStage } from '../../openrouter/usage.js';
+import type { OpenRouterConfigInput } from '../../adapters/openrouter/config.js';
+import { createPriceTable } from '../../adapters/openrouter/pricing.js';
+import type { PaidStage } from '../../adapters/openrouter/usage.js';
 import { ignoreBatchEvents, type BatchEventSink } from './batch-events.js';
 import { BudgetGuard } from './budget.js';
-import { worstCaseUsd, type CallPrices } from './call-price.js';
-import type { SizeTier } from '../../generate/output-sizes.js';
+import { worstCaseUsd, type CallPrices } from '../../adapters/openrouter/call-price.js';
+import type { SizeTier } from '../../core/output-sizes.js';
 import { LaneGate } from './lane-gate.js';
-import { createOpenRouterGate, type GateStats } from './openrouter-gate.js';
+import { createOpenRouterGate, type GateStats } from './metered-fetch.js';
 import { DEFAULT_PROVIDER_LIMITS, OPENROUTER_LANE, applyLimitSpecs, limitsForModel, type LimitSpec, type ProviderLimits } from './provider-limits.js';
 import { RunControl } from './run-control.js';
 import { SingleFlight } from './single-flight.js';

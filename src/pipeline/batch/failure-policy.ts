@@ -16,7 +16,7 @@ import {
   OpenRouterCreditsError,
   OpenRouterError,
   StyleBriefError,
-} from '../../openrouter/errors.js';
+} from '../../adapters/openrouter/errors.js';
 import { BudgetReachedError } from './budget.js';
 import { RunStoppedError, type StopReason } from './run-control.js';
 

@@ -10,17 +10,17 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { LoadedImage, NewProduct } from '../../catalog/types.js';
+import type { LoadedImage, NewProduct } from '../../core/product.js';
 import { loadImage } from '../../catalog/load-image.js';
-import type { ReferenceImage, StyleAnalyzer } from '../../analyze/style-analyzer.js';
-import type { StyleBrief } from '../../analyze/style-brief.js';
-import type { ImageGenerator } from '../../generate/image-generator.js';
-import type { AspectRatio, SizeTier } from '../../generate/output-sizes.js';
-import { buildGenerationPrompt } from '../../generate/prompt.js';
-import type { PaidStage } from '../../openrouter/usage.js';
+import type { ReferenceImage, StyleAnalyzer } from '../../ports/style-analyzer.js';
+import type { StyleBrief } from '../../core/style-brief.js';
+import type { ImageGenerator } from '../../ports/image-generator.js';
+import type { AspectRatio, SizeTier } from '../../core/output-sizes.js';
+import { buildGenerationPrompt } from '../generation-prompt.js';
+import type { PaidStage } from '../../adapters/openrouter/usage.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import { matchProduct, type MatchContext, type ProductMatch } from '../match.js';
-import type { ProductSummary, SummaryHit, SummaryOutput } from '../run-summary.js';
+import type { ProductSummary, SummaryHit, SummaryOutput } from '../../core/run-summary.js';
 import { stageKey, type CachedImage, type StageCache } from '../stage-cache.js';
 import { safeFileStem } from '../workspace.js';
 import type { BatchEventSink, BatchStage } from './batch-events.js';

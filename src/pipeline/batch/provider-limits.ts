@@ -4,7 +4,7 @@
  * account (OpenRouter itself does not rate-limit accounts with credits, the providers behind it do), and
  * ":free" models get OpenRouter's documented 20 requests a minute. `--limit` changes any of them.
  */
-import { UserInputError } from '../../util/errors.js';
+import { UserInputError } from '../../core/errors.js';
 import type { LaneLimits } from './lane-gate.js';
 
 export const OPENROUTER_LANE = 'openrouter';

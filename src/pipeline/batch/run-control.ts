@@ -4,7 +4,7 @@
  * (Ctrl-C twice): calls in flight are aborted through the signal every paid call listens to.
  */
 import { setMaxListeners } from 'node:events';
-import { HitlineError } from '../../util/errors.js';
+import { HitlineError } from '../../core/errors.js';
 
 export type StopReason = 'interrupted' | 'budget' | 'credits' | 'auth';
 

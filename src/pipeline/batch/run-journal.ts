@@ -13,7 +13,7 @@
 import { appendFile, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from '../../util/atomic-write.js';
-import { HitlineError } from '../../util/errors.js';
+import { HitlineError } from '../../core/errors.js';
 
 export const MANIFEST_FILE = 'run.json';
 export const JOURNAL_FILE = 'journal.jsonl';

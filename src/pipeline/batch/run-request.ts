@@ -5,8 +5,8 @@
  * and only the budget, the limits and the concurrency may change.
  */
 import path from 'node:path';
-import type { AspectRatio, SizeTier } from '../../generate/output-sizes.js';
-import { UserInputError } from '../../util/errors.js';
+import type { AspectRatio, SizeTier } from '../../core/output-sizes.js';
+import { UserInputError } from '../../core/errors.js';
 
 export interface RunRequest {
   new: string;

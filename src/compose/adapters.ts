@@ -1,0 +1,87 @@
+/**
+ * Chooses the adapter behind each port. A stage set to "auto" uses OpenRouter when a key is present and
+ * the offline adapter otherwise; `--offline` forces every stage offline; config can pin each stage.
+ */
+import type { Embedder } from '../ports/embedder.js';
+import { createLocalEmbedder } from '../adapters/local/embedder/index.js';
+import { createOpenRouterEmbedder } from '../adapters/openrouter/embedder.js';
+import type { StyleAnalyzer } from '../ports/style-analyzer.js';
+import { createLocalStyleAnalyzer } from '../adapters/local/analyzer/index.js';
+import { createOpenRouterStyleAnalyzer } from '../adapters/openrouter/style-analyzer.js';
+import type { ImageGenerator } from '../ports/image-generator.js';
+import { createLocalCompositor } from '../adapters/local/generator/index.js';
+import { createOpenRouterImageGenerator } from '../adapters/openrouter/image-generator.js';
+import { createOpenRouterClient, type OpenRouterClient } from '../adapters/openrouter/client.js';
+import type { OpenRouterConfigInput } from '../adapters/openrouter/config.js';
+import type { UsageSink } from '../adapters/openrouter/usage.js';
+import type { VectorStore } from '../ports/vector-store.js';
+import { openLanceDbStore } from '../adapters/lancedb/index.js';
+import { milvusConfigFromEnv, openMilvusStore } from '../adapters/milvus/index.js';
+import { HitlineError } from '../core/errors.js';
+import type { HitlineConfig, StageChoice, StoreChoice } from './config.js';
+import type { Workspace } from '../pipeline/workspace.js';
+
+export interface AdapterSettings {
+  config: HitlineConfig;
+  offline: boolean;
+  env?: NodeJS.ProcessEnv;
+  /** Where the cloud adapters report paid usage (the cost ledger). */
+  onUsage?: UsageSink;
+  /** Extra client settings (tests inject clocks; the batch engine adds shared-backoff hooks). */
+  client?: OpenRouterConfigInput;
+  /** `--model` for the generator. */
+  generatorModel?: string;
+  /** How many references the generator is given. */
+  generatorReferences?: number;
+  /** `--store` on the command line. */
+  storeOverride?: StoreChoice;
+}
+
+type Stage = keyof HitlineConfig['stages'];
+
+/** Which adapter a stage will use, and why; also what `doctor` reports. */
+export function resolveStage(stage: Stage, s: AdapterSettings): 'local' | 'openrouter' {
+  const choice: StageChoice = s.offline ? 'local' : s.config.stages[stage];
+  const hasKey = Boolean((s.env ?? process.env).OPENROUTER_API_KEY);
+  if (choice === 'local') return 'local';
+  if (choice === 'openrouter' && !hasKey) {
+    throw new HitlineError(`the config asks for OpenRouter for the ${stage}, but OPENROUTER_API_KEY is not set`, {
+      hint: 'Set OPENROUTER_API_KEY, run with --offline, or set this stage to "local" or "auto" in config.json.',
+    });
+  }
+  return hasKey ? 'openrouter' : 'local';
+}
+
+// One client per settings object, so every adapter of a command shares its retries and backoff state.
+const clients = new WeakMap<AdapterSettings, OpenRouterClient>();
+export function openRouterClient(s: AdapterSettings): OpenRouterClient {
+  let c = clients.get(s);
+  if (!c) {
+    c = createOpenRouterClient({ ...s.config.openrouter, ...s.client }, s.env ?? process.env);
+    clients.set(s, c);
+  }
+  return c;
+}
+
+export function createEmbedder(s: AdapterSettings): Embedder {
+  if (resolveStage('embedder', s) === 'local') return createLocalEmbedder();
+  return createOpenRouterEmbedder({ client: openRouterClient(s), model: s.config.models.embedding, onUsage: s.onUsage });
+}
+
+export function createAnalyzer(s: AdapterSettings): StyleAnalyzer {
+  if (resolveStage('analyzer', s) === 'local') return createLocalStyleAnalyzer();
+  return createOpenRouterStyleAnalyzer({ client: openRouterClient(s), model: s.config.models.analyzer, onUsage: s.onUsage });
+}
+
+export function createGenerator(s: AdapterSettings): ImageGenerator {
+  if (resolveStage('generator', s) === 'local') return createLocalCompositor();
+  return createOpenRouterImageGenerator({
+    client: openRouterClient(s), model: s.generatorModel ?? s.config.models.generator, maxReferences: s.generatorReferences, onUsage: s.onUsage,
+  });
+}
+
+/** The embedded LanceDB folder in the workspace, or Milvus when `--store milvus` / config says so. */
+export async function openStore(ws: Workspace, s: AdapterSettings, choice: StoreChoice = s.storeOverride ?? s.config.store): Promise<VectorStore> {
+  if (choice === 'milvus') return openMilvusStore(milvusConfigFromEnv(s.env ?? process.env));
+  return openLanceDbStore({ dir: ws.lanceDir });
+}

@@ -1,0 +1,108 @@
+/**
+ * The VectorStore port: one collection of catalog products with a dense vector, a keyword index
+ * and scalar fields. Every adapter passes test/contract/vector-store.contract.ts.
+ */
+import type { Filter } from '../core/filter.js';
+
+/** One stored product. `keywords` is the space-joined output of search/tokenize.ts. */
+export interface StoredProduct {
+  id: string;
+  category: string;
+  color: string;
+  style: string;
+  season: string;
+  salesCount: number;
+  price: number | null;
+  description: string;
+  /** Absolute path of the image the vector was computed from. */
+  imagePath: string;
+  /** sha256 of the image file bytes. */
+  imageHash: string;
+  attributes: Record<string, string>;
+  keywords: string;
+  vector: Float32Array;
+}
+
+/** A stored product without its vector, as search results return it. */
+export type ProductRecord = Omit<StoredProduct, 'vector'>;
+
+/** Which embedder filled the store. A store refuses vectors and queries from any other. */
+export interface EmbedderInfo {
+  embedderId: string;
+  dimension: number;
+}
+
+export interface LegQuery {
+  filter: Filter;
+  limit: number;
+}
+
+export interface LegHit {
+  id: string;
+  /** Rank from 1 within its leg. */
+  rank: number;
+  /** The leg's own score: cosine similarity for dense, BM25 for keyword. */
+  score: number;
+}
+
+export interface HybridQuery {
+  vector: Float32Array;
+  /** Tokenized keyword query (space-joined terms); empty means the keyword leg returns nothing. */
+  keywords: string;
+  filter: Filter;
+  /** Hits asked of each leg. */
+  perLeg: number;
+  /** Fused hits returned. */
+  top: number;
+  rrfK: number;
+  /** Optional leg weights for weighted RRF; both default to 1 (Milvus's RRFRanker). */
+  weights?: { dense?: number; keyword?: number };
+}
+
+export interface HybridHit {
+  product: ProductRecord;
+  score: number;
+  denseRank: number | null;
+  keywordRank: number | null;
+}
+
+export interface HybridResult {
+  hits: HybridHit[];
+  /** The legs as each returned them, for reports and diagnostics. */
+  dense: LegHit[];
+  keyword: LegHit[];
+}
+
+export interface UpsertProgress {
+  done: number;
+  total: number;
+}
+
+export interface VectorStore {
+  readonly kind: string;
+  /**
+   * Opens (creating if needed) the collection for this embedder. Throws EmbedderMismatchError if the
+   * store was filled by a different embedder id or dimension.
+   */
+  open(embedder: EmbedderInfo): Promise<void>;
+  /** The embedder recorded in the store, or null when it is empty and new. Works before `open`. */
+  recordedEmbedder(): Promise<EmbedderInfo | null>;
+  /** Insert or replace by id. Vectors must have the recorded dimension. */
+  upsert(rows: readonly StoredProduct[], onProgress?: (p: UpsertProgress) => void): Promise<void>;
+  get(ids: readonly string[], options?: { withVectors?: boolean }): Promise<Array<StoredProduct | ProductRecord>>;
+  /** Content hashes by id, for the "never embed an unchanged image twice" cache. */
+  imageHashes(ids: readonly string[]): Promise<Map<string, string>>;
+  delete(ids: readonly string[]): Promise<number>;
+  count(filter?: Filter): Promise<number>;
+  denseSearch(vector: Float32Array, query: LegQuery): Promise<LegHit[]>;
+  keywordSearch(keywords: string, query: LegQuery): Promise<LegHit[]>;
+  /** Both legs under the same filter, fused by RRF (rank from 1). */
+  hybridSearch(query: HybridQuery): Promise<HybridResult>;
+  /** Every row with its vector, in batches (for migration between stores). */
+  scan(batchSize?: number): AsyncIterable<StoredProduct[]>;
+  /** Empties the collection and records `embedder` instead (`ingest --reindex`, to switch embedders). */
+  recreate?(embedder: EmbedderInfo): Promise<void>;
+  /** Builds or refreshes indexes once the collection is large enough to need them. */
+  optimize(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,91 @@
+/** Row conversion, the checks before sending, and upsert batch planning (src/adapters/milvus/rows.ts). */
+import { describe, expect, it } from 'vitest';
+import { checkRowFits, estimateRowBytes, fromMilvusRow, planBatches, toMilvusRow } from '../../../src/adapters/milvus/rows.js';
+import type { StoredProduct } from '../../../src/ports/vector-store.js';
+import { EmbedderMismatchError, UserInputError } from '../../../src/core/errors.js';
+
+function product(id: string, fields: Partial<StoredProduct> = {}): StoredProduct {
+  return {
+    id,
+    category: 'coat',
+    color: 'navy',
+    style: 'street',
+    season: 'winter',
+    salesCount: 42,
+    price: null,
+    description: 'wool coat',
+    imagePath: `/img/${id}.jpg`,
+    imageHash: 'f'.repeat(64),
+    attributes: { material: 'wool' },
+    keywords: 'wool coat navy street winter',
+    vector: Float32Array.from([0.5, 0.25, 0.125, 0.0625]),
+    ...fields,
+  };
+}
+
+describe('toMilvusRow / fromMilvusRow', () => {
+  it('round-trips a product, a null price included', () => {
+    const p = product('a');
+    const row = toMilvusRow(p);
+    expect(row.price).toBe(0);
+    expect(row.has_price).toBe(false);
+    expect(row.dense).toEqual([0.5, 0.25, 0.125, 0.0625]);
+    // As the SDK hands query results back: Int64 as a string, the vector as numbers.
+    const back = fromMilvusRow({ ...row, sales_count: '42' }, true);
+    expect(back).toEqual(p);
+    expect(fromMilvusRow({ ...toMilvusRow(product('b', { price: 12.5 })) }).price).toBe(12.5);
+  });
+});
+
+describe('checkRowFits', () => {
+  it('accepts a product that fits', () => {
+    expect(() => checkRowFits(product('ok'), 4, 'e')).not.toThrow();
+  });
+
+  it('refuses, naming the product: long strings in bytes, fractional sales counts, bad prices, wrong or non-finite vectors', () => {
+    const cases: Array<[StoredProduct, RegExp, Function]> = [
+      [product('cat', { category: 'é'.repeat(129) }), /"cat": category is 258 bytes/, UserInputError],
+      [product('hash', { imageHash: 'x'.repeat(129) }), /"hash": imageHash is 129 bytes/, UserInputError],
+      [product('sales', { salesCount: 3.5 }), /"sales": sales count 3.5/, UserInputError],
+      [product('price', { price: Number.NaN }), /"price": price NaN/, UserInputError],
+      [product('dim', { vector: new Float32Array(3) }), /"dim": vector has 3 dimensions.*4-d vectors from "e"/, EmbedderMismatchError],
+      [product('nan', { vector: Float32Array.from([0, Number.NaN, 0, 0]) }), /"nan": vector contains a non-finite value/, UserInputError],
+      [product('', {}), /empty id/, UserInputError],
+    ];
+    for (const [p, message, type] of cases) {
+      let caught: unknown;
+      try {
+        checkRowFits(p, 4, 'e');
+      } catch (err) {
+        caught = err;
+      }
+      expect(caught, p.id).toBeInstanceOf(type);
+      expect((caught as Error).message).toMatch(message);
+    }
+  });
+});
+
+describe('planBatches', () => {
+  it('keeps order and stays under both the row and the byte bound', () => {
+    const rows = Array.from({ length: 10 }, (_, i) => product(`p${i}`, { description: 'x'.repeat(i * 100) }));
+    const maxBytes = 2_500;
+    const batches = planBatches(rows, { maxBytes, maxRows: 4 });
+    expect(batches.flat().map((p) => p.id)).toEqual(rows.map((p) => p.id));
+    for (const b of batches) {
+      expect(b.length).toBeLessThanOrEqual(4);
+      if (b.length > 1) expect(b.reduce((s, p) => s + estimateRowBytes(p), 0)).toBeLessThanOrEqual(maxBytes);
+    }
+    expect(batches.length).toBeGreaterThan(3);
+  });
+
+  it('sends a single oversized row alone rather than dropping it', () => {
+    const big = product('big', { description: 'y'.repeat(10_000) });
+    expect(planBatches([product('a'), big, product('b')], { maxBytes: 1_000, maxRows: 100 }).map((b) => b.map((p) => p.id))).toEqual([['a'], ['big'], ['b']]);
+  });
+
+  it('counts the vector as 4 bytes per dimension', () => {
+    const small = estimateRowBytes(product('v', { vector: new Float32Array(4) }));
+    const large = estimateRowBytes(product('v', { vector: new Float32Array(2048) }));
+    expect(large - small).toBe(4 * 2044);
+  });
+});

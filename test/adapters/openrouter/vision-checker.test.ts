@@ -1,0 +1,53 @@
+/** The vision check through OpenRouter, against the local fake server (no network). */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OpenRouterBadResponseError } from '../../../src/adapters/openrouter/errors.js';
+import { createOpenRouterVisionChecker, parseVisionVerdict } from '../../../src/adapters/openrouter/vision-checker.js';
+import { startOpenRouterFake, type OpenRouterFake } from '../../fakes/openrouter-fake.js';
+import { solidImage, testClient } from './helpers.js';
+
+let fake: OpenRouterFake;
+beforeAll(async () => {
+  fake = await startOpenRouterFake();
+});
+afterAll(async () => {
+  await fake.stop();
+});
+
+describe('OpenRouter vision checker', () => {
+  it('sends the product photo and the output with the four questions, and reads the verdict', async () => {
+    fake.reset();
+    fake.enqueue('chat', { kind: 'text', content: '{"sameProduct": true, "labelOrTagVisible": true, "extraItems": false, "garbledText": false, "notes": "white neck label visible"}' });
+    const usage: unknown[] = [];
+    const checker = createOpenRouterVisionChecker({ client: testClient(fake).client, onUsage: (u) => usage.push(u), productId: 'NEW-001' });
+    const verdict = await checker.check({
+      productImage: await solidImage(300, 400, { r: 200, g: 40, b: 40 }), output: await solidImage(400, 400, { r: 180, g: 60, b: 50 }),
+      presetId: 'amazon-secondary', drawnText: ['Quick Dry Tee', '$19.99'],
+    });
+    expect(verdict).toEqual({ sameProduct: true, labelOrTagVisible: true, extraItems: false, garbledText: false, notes: 'white neck label visible' });
+    const [request] = fake.requestsTo('chat');
+    const parts = request.body.messages[0].content as Array<{ type: string; text?: string }>;
+    expect(parts.map((p) => p.type)).toEqual(['text', 'image_url', 'image_url']);
+    expect(parts[0].text).toMatch(/labelOrTagVisible/);
+    expect(parts[0].text).toContain('"Quick Dry Tee"');
+    expect(request.body.response_format?.json_schema?.name).toBe('vision_check');
+    expect(usage).toHaveLength(1);
+    expect(usage[0]).toMatchObject({ stage: 'analyze', note: 'vision-check', productId: 'NEW-001' });
+  });
+
+  it('throws a typed, retryable error when the answer is not the verdict', async () => {
+    fake.reset();
+    fake.enqueue('chat', { kind: 'text', content: 'Looks fine to me!' });
+    const checker = createOpenRouterVisionChecker({ client: testClient(fake).client });
+    const error = await checker
+      .check({ productImage: await solidImage(100, 100, { r: 1, g: 2, b: 3 }), output: await solidImage(100, 100, { r: 1, g: 2, b: 3 }), presetId: 'x', drawnText: [] })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OpenRouterBadResponseError);
+    expect((error as OpenRouterBadResponseError).retryable).toBe(true);
+  });
+
+  it('parses verdicts in fences and refuses partial ones', () => {
+    expect(parseVisionVerdict('```json\n{"sameProduct":false,"labelOrTagVisible":false,"extraItems":true,"garbledText":false,"notes":"a second bag"}\n```'))
+      .toMatchObject({ sameProduct: false, extraItems: true, notes: 'a second bag' });
+    expect(parseVisionVerdict('{"sameProduct": "yes"}')).toBeUndefined();
+  });
+});
