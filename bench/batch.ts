@@ -27,6 +27,7 @@ import { ingestCatalog } from '../src/pipeline/ingest.js';
 import { DEFAULT_MATCH_SETTINGS } from '../src/pipeline/match.js';
 import { ensureWorkspace, newRunId, workspaceAt, type Workspace } from '../src/pipeline/workspace.js';
 import { runPipeline } from '../src/pipeline/run.js';
+import { createOpenRouterCallPricing } from '../src/adapters/openrouter/call-pricing.js';
 import { createBatchEngine } from '../src/pipeline/batch/engine.js';
 import { DEFAULT_PROVIDER_LIMITS } from '../src/pipeline/batch/provider-limits.js';
 import { OPENROUTER_MODELS } from '../src/adapters/openrouter/models.js';
@@ -170,6 +171,7 @@ async function measureBatch(args: Args, ws: Workspace, catalog: Catalog, fake: A
   const ledger = openCostLedger(ws.ledgerFile);
   const models = { embed: OPENROUTER_MODELS.nemotronEmbed, analyze: OPENROUTER_MODELS.qwen35, generate: OPENROUTER_MODELS.nanoBanana2 };
   const engine = createBatchEngine({
+    pricing: createOpenRouterCallPricing(),
     limits: {
       ...DEFAULT_PROVIDER_LIMITS,
       provider: { maxInFlight: args.providerCap },

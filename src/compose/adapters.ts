@@ -1,6 +1,7 @@
 /**
- * Chooses the adapter behind each port. A stage set to "auto" uses OpenRouter when a key is present and
- * the offline adapter otherwise; `--offline` forces every stage offline; config can pin each stage.
+ * The composition root's adapter choice: which adapter stands behind each port. A stage set to "auto" uses
+ * OpenRouter when a key is present and the offline adapter otherwise; `--offline` forces every stage
+ * offline; config can pin each stage. Only compose/ imports adapters; the pipeline sees ports.
  */
 import type { Embedder } from '../ports/embedder.js';
 import { createLocalEmbedder } from '../adapters/local/embedder/index.js';
@@ -13,7 +14,12 @@ import { createLocalCompositor } from '../adapters/local/generator/index.js';
 import { createOpenRouterImageGenerator } from '../adapters/openrouter/image-generator.js';
 import { createOpenRouterClient, type OpenRouterClient } from '../adapters/openrouter/client.js';
 import type { OpenRouterConfigInput } from '../adapters/openrouter/config.js';
-import type { UsageSink } from '../adapters/openrouter/usage.js';
+import type { UsageSink, PaidStage } from '../core/usage.js';
+import type { VisionChecker } from '../ports/vision-checker.js';
+import type { CallPricing } from '../ports/call-pricing.js';
+import { createOpenRouterVisionChecker } from '../adapters/openrouter/vision-checker.js';
+import { createOpenRouterCallPricing } from '../adapters/openrouter/call-pricing.js';
+import { livePrices } from '../adapters/openrouter/live-prices.js';
 import type { VectorStore } from '../ports/vector-store.js';
 import { openLanceDbStore } from '../adapters/lancedb/index.js';
 import { milvusConfigFromEnv, openMilvusStore } from '../adapters/milvus/index.js';
@@ -84,4 +90,44 @@ export function createGenerator(s: AdapterSettings): ImageGenerator {
 export async function openStore(ws: Workspace, s: AdapterSettings, choice: StoreChoice = s.storeOverride ?? s.config.store): Promise<VectorStore> {
   if (choice === 'milvus') return openMilvusStore(milvusConfigFromEnv(s.env ?? process.env));
   return openLanceDbStore({ dir: ws.lanceDir });
+}
+
+/** The model each paid stage calls (a stage whose adapter is not paid is left out: it runs in the CPU lane). */
+export function paidStageModels(adapters: { embedder: Embedder; analyzer: StyleAnalyzer; generator: ImageGenerator }): Partial<Record<PaidStage, string>> {
+  const models: Partial<Record<PaidStage, string>> = {};
+  if (adapters.embedder.paid) models.embed = adapters.embedder.model;
+  if (adapters.analyzer.paid) models.analyze = adapters.analyzer.model;
+  if (adapters.generator.paid) models.generate = adapters.generator.model;
+  return models;
+}
+
+/**
+ * For presets with a key: the Pro-model rung of the retry ladder when config names an escalation model and
+ * the generator runs in the cloud, and a vision check of every preset image when the analyzer does.
+ */
+export function deliveryChecks(s: AdapterSettings): { escalationGenerator?: ImageGenerator; visionCheckerFor?: (productId: string) => VisionChecker } {
+  const cloudGenerator = resolveStage('generator', s) === 'openrouter';
+  const cloudAnalyzer = resolveStage('analyzer', s) === 'openrouter';
+  const escalationModel = s.config.escalationModel;
+  return {
+    escalationGenerator: cloudGenerator && escalationModel
+      ? createOpenRouterImageGenerator({ client: openRouterClient(s), model: escalationModel, onUsage: s.onUsage })
+      : undefined,
+    visionCheckerFor: cloudAnalyzer
+      ? (productId: string) => createOpenRouterVisionChecker({ client: openRouterClient(s), onUsage: s.onUsage, productId })
+      : undefined,
+  };
+}
+
+/** The prices of the paid adapters' calls, for budgets and dry runs (the built-in 2026 table). */
+export function createCallPricing(): CallPricing & { refresh(s: AdapterSettings): Promise<string> } {
+  const pricing = createOpenRouterCallPricing();
+  return Object.assign(pricing, {
+    /** Token prices from GET /models (free); says where the prices came from. */
+    async refresh(s: AdapterSettings): Promise<string> {
+      const { prices, source } = await livePrices(createOpenRouterClient({ ...s.config.openrouter }, s.env ?? process.env));
+      pricing.update(prices);
+      return source;
+    },
+  });
 }

@@ -1,14 +1,34 @@
 /**
- * Errors a user can act on. The CLI prints `message` and `hint` without a stack trace;
- * anything that is not a HitlineError is a bug and is printed with its stack.
+ * Errors a user can act on, in one neutral type every adapter maps its failures onto (OpenRouter, Milvus,
+ * LanceDB, the filesystem). The CLI prints `message` and `hint` without a stack trace; anything that is
+ * not a HitlineError is a bug and is printed with its stack. The batch decides what to do with a failure
+ * from `retryable` and `stopsRun` alone (pipeline/batch/failure-policy.ts), never from the adapter's class.
  */
+
+/** Why no further work of a run can succeed: it stops taking new work and leaves the rest for a resume. */
+export type RunStopCause = 'credits' | 'auth';
+
+export interface HitlineErrorOptions {
+  /** What the user should do next, in one sentence. */
+  hint?: string;
+  cause?: unknown;
+  /** Another attempt of the same call can succeed (a timeout, a 5xx or 429, an unavailable store, an unusable answer). */
+  retryable?: boolean;
+  /** Set when no call of this kind can succeed until the user acts (no credits, a rejected key). */
+  stopsRun?: RunStopCause;
+}
+
 export class HitlineError extends Error {
   /** What the user should do next, in one sentence. */
   readonly hint?: string;
-  constructor(message: string, options: { hint?: string; cause?: unknown } = {}) {
+  readonly retryable: boolean;
+  readonly stopsRun?: RunStopCause;
+  constructor(message: string, options: HitlineErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.hint = options.hint;
+    this.retryable = options.retryable ?? false;
+    this.stopsRun = options.stopsRun;
   }
 }
 

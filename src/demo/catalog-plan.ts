@@ -6,6 +6,9 @@ import { UserInputError } from '../core/errors.js';
 import { luminance } from './art/color.js';
 import { describeHit, promptHintFor } from './copy.js';
 import { Rng } from './prng.js';
+import type { ProductLook } from './product-look.js';
+
+export type { ProductLook } from './product-look.js';
 import {
   ACCENTS_FOR_DARK,
   ACCENTS_FOR_LIGHT,
@@ -32,16 +35,6 @@ export const MIN_HITS = CATEGORIES.length * (MIN_QUALIFYING_HITS_PER_CATEGORY + 
 export const MAX_ITEMS = 999; // SKU001..SKU999
 
 /** What a product looks like; the drawing code needs nothing else. */
-export interface ProductLook {
-  category: DemoCategory;
-  color: DemoColor;
-  /** Belts, laces, buttons, straps and the second tone of a two-tone product. */
-  accent: DemoColor;
-  pattern: PatternKind;
-  /** Feature keys from the category's vocabulary; drawn and described. */
-  features: string[];
-}
-
 interface PlannedItem {
   look: ProductLook;
   style: string;

@@ -2,7 +2,7 @@
  * Writes the demo catalog's copy: hit descriptions ("Red floral chiffon midi dress with puff sleeves,
  * romantic summer style") and new products' prompt hints, from the same facts the drawings use.
  */
-import type { ProductLook } from './catalog-plan.js';
+import type { ProductLook } from './product-look.js';
 import type { Rng } from './prng.js';
 import { PATTERN_WORDS, SEASONS_ZH, categoryDef, type Season } from './vocabulary.js';
 

@@ -20,12 +20,8 @@ export interface PaletteColor {
 }
 
 /** A box in fractions of the image's width and height (0..1). */
-export interface FractionBox {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
+export type { FractionBox } from '../core/geometry.js';
+import type { FractionBox } from '../core/geometry.js';
 
 export type BackgroundKind = 'plain' | 'gradient' | 'busy';
 

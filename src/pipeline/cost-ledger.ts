@@ -5,7 +5,7 @@
  */
 import { appendFile, mkdir, open, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { UsageReport, UsageSink } from '../adapters/openrouter/usage.js';
+import type { UsageReport, UsageSink } from '../core/usage.js';
 
 export interface CostLedgerEntry {
   /** ISO time the answer was received. */

@@ -32,9 +32,9 @@ import { checkProductFidelity, locateReferenceProduct, prepareProductReference, 
 import { copyFromAttributes, copyProblems, isEmptyCopy, COPY_FIELDS, type ProductCopy } from '../presets/delivery/product-copy.js';
 import {
   allPassed, checkEncodedFile, checkFill, checkTextContrast, checkWhiteBackground, decodeForChecks, visionQualityCheck,
-  type QualityCheck, type VisionChecker,
+  type QualityCheck,
 } from '../presets/delivery/quality-checks.js';
-import { compositeIntoScene, renderOfflineScene } from '../adapters/local/generator/staged-composite.js';
+import type { VisionChecker } from '../ports/vision-checker.js';
 import { drawTextOverlay, type DrawnText } from '../presets/delivery/text-overlay.js';
 import type { ProductRecord } from '../ports/vector-store.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
@@ -351,11 +351,6 @@ interface MadeImage {
   productBox?: FractionBox;
 }
 
-/** Offline generators composite the real cut-out into a made-up scene; cloud ones generate the picture. */
-export function isOfflineGenerator(generator: Pick<ImageGenerator, 'id'>): boolean {
-  return generator.id.startsWith('local/');
-}
-
 async function generatedImage(ctx: DeliveryContext, rung: Rung, size: GenerationSize, requestVariant: number, record: AttemptRecord): Promise<MadeImage> {
   const { request } = ctx;
   const prompt = buildGenerationPrompt({
@@ -367,7 +362,7 @@ async function generatedImage(ctx: DeliveryContext, rung: Rung, size: Generation
     aspectRatio: size.aspectRatio, sizeTier: size.sizeTier, variant: requestVariant, signal: request.signal,
   });
   record.operations.push(`generated ${size.aspectRatio} at ${size.sizeTier} by ${rung.generator.id}`);
-  return { image: firstImage(result, rung.generator), sourceType: isOfflineGenerator(rung.generator) ? 'compositeSynthetic' : 'trainedAlgorithmicMedia', source: 'generated' };
+  return { image: firstImage(result, rung.generator), sourceType: rung.generator.compositesRealProduct ? 'compositeSynthetic' : 'trainedAlgorithmicMedia', source: 'generated' };
 }
 
 /**
@@ -377,7 +372,7 @@ async function generatedImage(ctx: DeliveryContext, rung: Rung, size: Generation
  */
 async function stagedImage(ctx: DeliveryContext, preset: Preset, rung: Rung, size: GenerationSize, requestVariant: number, record: AttemptRecord): Promise<MadeImage> {
   const { request, cutout } = ctx;
-  if (isOfflineGenerator(rung.generator)) {
+  if (rung.generator.generateStaged) {
     if (!cutout.reliable) {
       record.operations.push('staged mode needs a reliable cut-out; generated in one step instead');
       const made = await generatedImage(ctx, rung, size, requestVariant, record);
@@ -387,16 +382,12 @@ async function stagedImage(ctx: DeliveryContext, preset: Preset, rung: Rung, siz
     // hitline draws this scene itself, so it is drawn at the preset's own pixels: no model size to fit from.
     delete record.aspectRatio;
     delete record.sizeTier;
-    const scene = await renderOfflineScene({
-      references: request.references, brief: request.brief, width: preset.width, height: preset.height,
-      cutout, category: request.product.category, variant: requestVariant,
+    const staged = await rung.generator.generateStaged({
+      product: request.product, productImage: request.productImage, references: request.references, brief: request.brief,
+      width: preset.width, height: preset.height, variant: requestVariant, signal: request.signal,
     });
-    const composite = await compositeIntoScene(scene, cutout, { category: request.product.category, variant: requestVariant });
     record.operations.push(`staged: scene ${preset.width}×${preset.height} drawn from the references, then the real cut-out composited into it`);
-    return {
-      image: { bytes: composite.bytes, mime: 'image/png', width: preset.width, height: preset.height, warnings: [] },
-      sourceType: 'compositeSynthetic', source: 'staged', productBox: composite.productBox,
-    };
+    return { image: staged.image, sourceType: 'compositeSynthetic', source: 'staged', productBox: staged.productBox };
   }
   const sceneResult = await generate(ctx, rung.generator, {
     product: request.product, productImage: request.productImage, references: request.references, brief: request.brief,

@@ -9,7 +9,7 @@ import type { ReferenceImage } from '../ports/style-analyzer.js';
 import type { Embedder } from '../ports/embedder.js';
 import type { ImageGenerator } from '../ports/image-generator.js';
 import type { Preset } from '../presets/index.js';
-import type { VisionChecker } from '../presets/delivery/quality-checks.js';
+import type { VisionChecker } from '../ports/vision-checker.js';
 import type { ProductRecord, VectorStore } from '../ports/vector-store.js';
 import { deliverPresets, type PresetImageRecord } from './deliver-presets.js';
 import type { ProductSummary } from '../core/run-summary.js';

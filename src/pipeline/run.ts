@@ -226,6 +226,9 @@ function pendingSummary(r: Row, why: string, emit: BatchEventSink): ProductSumma
 function withCallSignal(e: Embedder): Embedder {
   return {
     id: e.id,
+    provider: e.provider,
+    model: e.model,
+    paid: e.paid,
     dimension: e.dimension,
     supportsText: e.supportsText,
     embedImages: (images, opts) => e.embedImages(images, { ...opts, signal: opts?.signal ?? currentPaidCall()?.signal }),

@@ -3,6 +3,8 @@ import type { NewProduct } from '../core/product.js';
 import type { ReferenceImage } from './style-analyzer.js';
 import type { StyleBrief } from '../core/style-brief.js';
 import type { AspectRatio, SizeTier } from '../core/output-sizes.js';
+import type { FractionBox } from '../core/geometry.js';
+import type { AdapterInfo } from './adapter-info.js';
 
 export interface GenerateRequest {
   product: NewProduct;
@@ -39,9 +41,41 @@ export interface GenerateResult {
   text?: string;
 }
 
-export interface ImageGenerator {
-  readonly id: string;
+/** Staged mode by an adapter that composites the real product: it draws the scene and places the cut-out. */
+export interface StagedGenerateRequest {
+  product: NewProduct;
+  productImage: Buffer;
+  /** Best match first; the scene is built from them. */
+  references: readonly ReferenceImage[];
+  brief: StyleBrief;
+  /** The exact pixels wanted (the adapter draws at the preset's own size: nothing to fit afterwards). */
+  width: number;
+  height: number;
+  variant: number;
+  signal?: AbortSignal;
+}
+
+export interface StagedGenerateResult {
+  image: GeneratedImage;
+  /** Where the product was placed: known exactly, since the adapter placed it. */
+  productBox: FractionBox;
+}
+
+export interface ImageGenerator extends AdapterInfo {
   readonly supportedAspectRatios: readonly AspectRatio[];
   readonly supportedSizeTiers: readonly SizeTier[];
+  /** Most reference images one request takes beside the product photo. */
+  readonly maxReferenceImages: number;
+  /**
+   * True when every output is the real product photo composited into a scene (the offline compositor), not a
+   * picture a model drew: such outputs are tagged compositeSynthetic rather than trainedAlgorithmicMedia.
+   */
+  readonly compositesRealProduct: boolean;
   generate(request: GenerateRequest): Promise<GenerateResult>;
+  /**
+   * Staged mode done by the adapter itself (scene first, then the real cut-out placed into it), offered by
+   * adapters that composite the real product. Absent: the pipeline stages with two `generate` calls.
+   * Call it only with a product photo whose cut-out is reliable.
+   */
+  generateStaged?(request: StagedGenerateRequest): Promise<StagedGenerateResult>;
 }

@@ -2,6 +2,7 @@
 import type { NewProduct } from '../core/product.js';
 import type { ProductRecord } from './vector-store.js';
 import type { StyleBrief } from '../core/style-brief.js';
+import type { AdapterInfo } from './adapter-info.js';
 
 export interface ReferenceImage {
   product: ProductRecord;
@@ -16,7 +17,6 @@ export interface AnalyzeRequest {
   signal?: AbortSignal;
 }
 
-export interface StyleAnalyzer {
-  readonly id: string;
+export interface StyleAnalyzer extends AdapterInfo {
   analyze(request: AnalyzeRequest): Promise<StyleBrief>;
 }

@@ -16,7 +16,7 @@ import { ASPECT_RATIOS, SIZE_TIERS, outputSize } from '../../src/core/output-siz
 import { deliverPresets, type DeliverPresetsRequest, type PresetImageRecord } from '../../src/pipeline/deliver-presets.js';
 import { builtinPresets, selectPresets } from '../../src/presets/index.js';
 import { DIGITAL_SOURCE_TYPES } from '../../src/presets/delivery/ai-metadata.js';
-import type { VisionChecker } from '../../src/presets/delivery/quality-checks.js';
+import type { VisionChecker } from '../../src/ports/vision-checker.js';
 import { compositeIntoScene } from '../../src/adapters/local/generator/staged-composite.js';
 import {
   HAS_EXIFTOOL, brief, busyPhoto, exiftool, productRow, recolouringGenerator, referencePhoto, referenceRecord, teeShirtPhoto,
@@ -135,7 +135,7 @@ describe('the retry ladder', () => {
       { sameProduct: true, labelOrTagVisible: false, extraItems: false, garbledText: false, notes: 'ok' },
     ];
     const seen: string[][] = [];
-    const visionChecker: VisionChecker = { id: 'vision/test', check: async (r) => (seen.push([...r.drawnText]), verdicts[seen.length - 1]) };
+    const visionChecker: VisionChecker = { id: 'vision/test', provider: 'test', model: 'test', paid: false, check: async (r) => (seen.push([...r.drawnText]), verdicts[seen.length - 1]) };
     const [out] = (await deliverPresets(await baseRequest({ presets, visionChecker }))).outputs;
     expect(out.attempts.map((a) => a.failed)).toEqual([['vision'], []]);
     expect(out.status).toBe('passed');
@@ -144,7 +144,7 @@ describe('the retry ladder', () => {
   }, 120_000);
 
   it('a vision check that cannot run leaves the image unverified: failed-review, not passed', async () => {
-    const visionChecker: VisionChecker = { id: 'vision/down', check: async () => Promise.reject(new Error('503 from the provider')) };
+    const visionChecker: VisionChecker = { id: 'vision/down', provider: 'test', model: 'test', paid: false, check: async () => Promise.reject(new Error('503 from the provider')) };
     const [out] = (await deliverPresets(await baseRequest({ presets, visionChecker }))).outputs;
     expect(out.status).toBe('failed-review');
     expect(out.checks.find((c) => c.check === 'vision')).toMatchObject({ passed: false, value: 'error' });
@@ -193,7 +193,8 @@ describe('staged generation', () => {
     const calls: GenerateRequest[] = [];
     // A stand-in for the cloud model: a plain scene for stage 1; for stage 2, the product placed into the scene it was given.
     const cloud: ImageGenerator = {
-      id: 'test/cloud-image-model', supportedAspectRatios: ASPECT_RATIOS, supportedSizeTiers: SIZE_TIERS,
+      id: 'test/cloud-image-model', provider: 'test', model: 'cloud-image-model', paid: false, supportedAspectRatios: ASPECT_RATIOS, supportedSizeTiers: SIZE_TIERS,
+      maxReferenceImages: 13, compositesRealProduct: false,
       async generate(req) {
         calls.push(req);
         const { width, height } = outputSize(req.aspectRatio, req.sizeTier);

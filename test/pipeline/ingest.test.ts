@@ -22,7 +22,7 @@ async function drawImage(file: string, color: string, shape: 'circle' | 'square'
 /** Counts images sent to the embedder, and fails on images whose bytes contain a marker. */
 function countingEmbedder(inner: Embedder, failOn?: Buffer): Embedder & { sent: number } {
   const wrapper = {
-    id: inner.id, dimension: inner.dimension, supportsText: false, sent: 0,
+    id: inner.id, provider: inner.provider, model: inner.model, paid: inner.paid, dimension: inner.dimension, supportsText: false, sent: 0,
     async embedImages(images: readonly Buffer[]) {
       wrapper.sent += images.length;
       if (failOn && images.some((b) => b.equals(failOn))) throw new Error('the embedding service rejected this image');

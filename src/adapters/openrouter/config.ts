@@ -3,6 +3,8 @@
  * Everything else takes a resolved config object, so tests and the batch engine never touch process.env.
  */
 
+import type { HttpAttemptInfo } from '../../ports/http-hooks.js';
+
 export const DEFAULT_OPENROUTER_BASE_URL = 'https://openrouter.ai/api/v1';
 
 /** Called before a retry waits; the batch engine can use it to slow every worker down together. */
@@ -19,12 +21,8 @@ export interface RetryInfo {
   error: Error;
 }
 
-export interface AttemptInfo {
-  path: string;
-  /** Counting from 1. */
-  attempt: number;
-  signal?: AbortSignal;
-}
+/** Passed to the `beforeAttempt` hook (the batch engine's caps wait there). */
+export type AttemptInfo = HttpAttemptInfo;
 
 export interface OpenRouterConfigInput {
   /** Defaults to OPENROUTER_API_KEY. */

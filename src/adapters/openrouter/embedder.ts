@@ -59,6 +59,9 @@ export function createOpenRouterEmbedder(options: OpenRouterEmbedderOptions): Em
   return {
     // ":free" serves the same weights, so it shares the id (and the store) with the paid variant.
     id: `openrouter/${baseModelId(model)}`,
+    provider: 'openrouter',
+    model,
+    paid: true,
     dimension,
     supportsText: true,
     embedImages: (images, opts) =>
@@ -93,12 +96,13 @@ export function vectorsFromResponse(
   const { count, dimension, model } = expected;
   const offset = expected.firstIndex ?? 0;
   const where = (i: number) => `input ${offset + i + 1}`;
-  const fail = (what: string, hint: string) =>
+  const fail = (what: string, hint: string, retryable = true) =>
     new EmbeddingResponseError(`${model} answered an embeddings request badly: ${what}. The whole batch was rejected; nothing was stored.`, {
       model,
       endpoint: 'POST /embeddings',
       status: 200,
       hint,
+      retryable,
     });
   const data = response.data;
   const slots: Array<number[] | undefined> = new Array(count).fill(undefined);
@@ -120,7 +124,7 @@ export function vectorsFromResponse(
   return slots.map((v, i) => {
     if (!Array.isArray(v) || v.length !== dimension) {
       const got = Array.isArray(v) ? `${v.length} numbers` : `no number list (encoding_format must be "float")`;
-      throw fail(`the vector for ${where(i)} has ${got}, expected ${dimension}`, `Check the embedding model and its dimension setting (${dimension}); a store keeps one dimension.`);
+      throw fail(`the vector for ${where(i)} has ${got}, expected ${dimension}`, `Check the embedding model and its dimension setting (${dimension}); a store keeps one dimension.`, false);
     }
     return l2Normalised(v, () => fail(`the vector for ${where(i)} is zero or not made of finite numbers`, 'Run again; if it keeps happening, check the image.'));
   });

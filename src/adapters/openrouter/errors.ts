@@ -4,7 +4,7 @@
  * metadata.error_type, the model's message) and a hint for the user. Messages are built from
  * key-free parts only; the client redacts the key from anything the server echoes back.
  */
-import { HitlineError, UserInputError } from '../../core/errors.js';
+import { HitlineError, UserInputError, type RunStopCause } from '../../core/errors.js';
 
 export interface OpenRouterErrorDetails {
   hint?: string;
@@ -26,7 +26,6 @@ export interface OpenRouterErrorDetails {
 }
 
 export class OpenRouterError extends HitlineError {
-  readonly retryable: boolean;
   readonly status?: number;
   readonly code?: number | string;
   readonly errorType?: string;
@@ -36,10 +35,13 @@ export class OpenRouterError extends HitlineError {
   readonly generationId?: string;
   /** How many attempts were made before giving up (set by the client). */
   attempts?: number;
+  /** Whether an error of this class is worth another attempt when the details do not say. */
+  static retryableByDefault = false;
+  /** Set on classes after which no call can succeed until the user acts. */
+  static stopsRun: RunStopCause | undefined = undefined;
 
   constructor(message: string, details: OpenRouterErrorDetails = {}) {
-    super(message, { hint: details.hint, cause: details.cause });
-    this.retryable = details.retryable ?? false;
+    super(message, { hint: details.hint, cause: details.cause, retryable: details.retryable ?? new.target.retryableByDefault, stopsRun: new.target.stopsRun });
     this.status = details.status;
     this.code = details.code;
     this.errorType = details.errorType;
@@ -59,11 +61,15 @@ export class OpenRouterError extends HitlineError {
   }
 }
 
-/** 401, or no key configured. */
-export class OpenRouterAuthError extends OpenRouterError {}
+/** 401, or no key configured: no call can succeed, so a run stops. */
+export class OpenRouterAuthError extends OpenRouterError {
+  static override stopsRun: RunStopCause = 'auth';
+}
 
-/** 402: the account or the key has no credits left. */
-export class OpenRouterCreditsError extends OpenRouterError {}
+/** 402: the account or the key has no credits left: no call can succeed, so a run stops. */
+export class OpenRouterCreditsError extends OpenRouterError {
+  static override stopsRun: RunStopCause = 'credits';
+}
 
 /** 403: moderation flagged an input. */
 export class OpenRouterModerationError extends OpenRouterError {
@@ -119,6 +125,7 @@ export class OpenRouterGenerationError extends OpenRouterError {}
 
 /** An image request whose answer held no image. Carries the model's text (often the reason). */
 export class NoImageGeneratedError extends OpenRouterError {
+  static override retryableByDefault = true;
   readonly text?: string;
   readonly finishReason?: string;
   constructor(message: string, details: OpenRouterErrorDetails & { text?: string; finishReason?: string }) {
@@ -132,10 +139,13 @@ export class NoImageGeneratedError extends OpenRouterError {
 }
 
 /** The embeddings answer did not hold exactly one vector of the expected dimension per input. */
-export class EmbeddingResponseError extends OpenRouterError {}
+export class EmbeddingResponseError extends OpenRouterError {
+  static override retryableByDefault = true;
+}
 
 /** The analyzer's answer was not a valid style brief, even after one repair attempt. */
 export class StyleBriefError extends OpenRouterError {
+  static override retryableByDefault = true;
   readonly problems: string[];
   constructor(message: string, details: OpenRouterErrorDetails & { problems: string[] }) {
     super(message, details);
@@ -147,7 +157,9 @@ export class StyleBriefError extends OpenRouterError {
 }
 
 /** The model answered with no content at all (e.g. reasoning used every token). */
-export class EmptyAnswerError extends OpenRouterError {}
+export class EmptyAnswerError extends OpenRouterError {
+  static override retryableByDefault = true;
+}
 
 /** An image option (aspect ratio, size, reference count) the chosen model does not support. */
 export class UnsupportedImageOptionError extends UserInputError {

@@ -59,6 +59,11 @@ export function createOpenRouterImageGenerator(options: OpenRouterImageGenerator
 
   return {
     id: `openrouter/${model}`,
+    provider: 'openrouter',
+    model,
+    paid: true,
+    maxReferenceImages: maxReferences,
+    compositesRealProduct: false,
     maxReferences,
     capabilities: caps,
     supportedAspectRatios: caps.aspectRatios,

@@ -84,6 +84,9 @@ export function createOpenRouterStyleAnalyzer(options: OpenRouterStyleAnalyzerOp
 
   return {
     id: `openrouter/${model}`,
+    provider: 'openrouter',
+    model,
+    paid: true,
     async analyze(request) {
       const references = request.references.slice(0, maxReferences);
       if (references.length === 0) {

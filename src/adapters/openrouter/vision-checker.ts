@@ -10,7 +10,7 @@ import { toJpegDataUri } from './image-data.js';
 import { OPENROUTER_MODELS, baseModelId } from './models.js';
 import { toUsageReport, type UsageSink } from './usage.js';
 import type { ChatRequest, ContentPart } from './wire.js';
-import type { VisionChecker, VisionCheckRequest, VisionVerdict } from '../../presets/delivery/quality-checks.js';
+import type { VisionChecker, VisionCheckRequest, VisionVerdict } from '../../ports/vision-checker.js';
 
 export interface OpenRouterVisionCheckerOptions {
   client: OpenRouterClient;
@@ -45,6 +45,9 @@ export function createOpenRouterVisionChecker(options: OpenRouterVisionCheckerOp
   const structured = options.supportsJsonSchema ?? /^qwen\/qwen3\.5/.test(baseModelId(model));
   return {
     id: `openrouter/${model}`,
+    provider: 'openrouter',
+    model,
+    paid: true,
     async check(request: VisionCheckRequest): Promise<VisionVerdict> {
       const [product, output] = await Promise.all([
         toJpegDataUri(request.productImage, { maxSide, quality: 85, what: 'The product photo' }),

@@ -1,40 +1,9 @@
-import { createOpenRouterClient } from '../../adapters/openrouter/client.js';
-import { runOpenRouterDoctor, type DoctorCheck } from '../../adapters/openrouter/doctor.js';
-import { OPENROUTER_MODELS } from '../../adapters/openrouter/models.js';
-import { createEmbedder, openStore, resolveStage } from '../../compose/adapters.js';
-import { newRunId } from '../../pipeline/workspace.js';
-import { adapterSettings, type CommandContext } from '../context.js';
+import { doctorChecks } from '../../compose/doctor.js';
+import type { CommandContext } from '../context.js';
 
 /** Checks the key, the configured models and the store, and says plainly what is wrong. */
 export async function doctorCommand(ctx: CommandContext, json = false): Promise<number> {
-  const checks: DoctorCheck[] = [];
-  const settings = adapterSettings(ctx, `doctor-${newRunId()}`);
-  const stages = (['embedder', 'analyzer', 'generator'] as const).map((stage) => {
-    try {
-      return { stage, adapter: resolveStage(stage, settings) };
-    } catch (err) {
-      checks.push({ check: `${stage} adapter`, ok: false, detail: (err as Error).message, hint: (err as { hint?: string }).hint });
-      return { stage, adapter: 'local' as const };
-    }
-  });
-  checks.push({ check: 'adapters', ok: true, detail: stages.map((s) => `${s.stage}: ${s.adapter}`).join(', ') + (ctx.offline ? ' (--offline)' : '') });
-
-  if (stages.some((s) => s.adapter === 'openrouter')) {
-    const client = createOpenRouterClient({ ...ctx.config.openrouter, maxRetries: 1 }, ctx.env);
-    const pick = (stage: string) => stages.find((s) => s.stage === stage)?.adapter === 'openrouter';
-    checks.push(...(await runOpenRouterDoctor({
-      client,
-      models: {
-        embedding: pick('embedder') ? ctx.config.models.embedding ?? OPENROUTER_MODELS.nemotronEmbed : undefined,
-        analyzer: pick('analyzer') ? ctx.config.models.analyzer ?? OPENROUTER_MODELS.qwen35 : undefined,
-        generator: pick('generator') ? ctx.generatorModel ?? ctx.config.models.generator ?? OPENROUTER_MODELS.nanoBanana2 : undefined,
-      },
-    })));
-  } else {
-    checks.push({ check: 'OpenRouter', ok: true, detail: 'not used: every stage runs offline', hint: 'Set OPENROUTER_API_KEY to use the cloud models.' });
-  }
-
-  checks.push(await storeCheck(ctx));
+  const checks = await doctorChecks(ctx);
   if (json) {
     ctx.stdout.write(JSON.stringify({ ok: checks.every((c) => c.ok), checks }, null, 2) + '\n');
   } else {
@@ -43,31 +12,4 @@ export async function doctorCommand(ctx: CommandContext, json = false): Promise<
     ctx.stdout.write(lines.join('\n') + '\n');
   }
   return checks.every((c) => c.ok) ? 0 : 1;
-}
-
-async function storeCheck(ctx: CommandContext): Promise<DoctorCheck> {
-  const settings = adapterSettings(ctx, `doctor-${newRunId()}`);
-  try {
-    const store = await openStore(ctx.ws, settings);
-    try {
-      const recorded = await store.recordedEmbedder();
-      if (!recorded) return { check: 'store', ok: true, detail: `${store.kind} in ${ctx.ws.root} is empty`, hint: 'Run `hitline ingest` to add your hit products.' };
-      const embedder = createEmbedder(settings);
-      const sameEmbedder = recorded.embedderId === embedder.id && recorded.dimension === embedder.dimension;
-      await store.open(recorded);
-      const count = await store.count();
-      await embedder.close?.();
-      return sameEmbedder
-        ? { check: 'store', ok: true, detail: `${store.kind}: ${count} product(s), embedded with ${recorded.embedderId} (${recorded.dimension}-d)` }
-        : {
-            check: 'store', ok: false,
-            detail: `${store.kind} holds ${count} product(s) embedded with ${recorded.embedderId} (${recorded.dimension}-d), but this configuration embeds with ${embedder.id} (${embedder.dimension}-d)`,
-            hint: 'Use the same mode as at ingest (e.g. --offline), or re-ingest into a new --workspace with the current embedder.',
-          };
-    } finally {
-      await store.close();
-    }
-  } catch (err) {
-    return { check: 'store', ok: false, detail: (err as Error).message, hint: (err as { hint?: string }).hint };
-  }
 }

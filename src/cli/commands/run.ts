@@ -1,46 +1,19 @@
 import path from 'node:path';
 import type { AspectRatio, SizeTier } from '../../core/output-sizes.js';
-import { createOpenRouterClient } from '../../adapters/openrouter/client.js';
-import { OPENROUTER_MODELS } from '../../adapters/openrouter/models.js';
-import { createPriceTable } from '../../adapters/openrouter/pricing.js';
-import type { PaidStage } from '../../adapters/openrouter/usage.js';
-import { createAnalyzer, createEmbedder, createGenerator, openStore, type AdapterSettings } from '../../compose/adapters.js';
-import { summarizeCosts } from '../../pipeline/cost-ledger.js';
+import { formatRowProblem, UserInputError } from '../../core/errors.js';
+import { planBatch, runBatch, describePlan } from '../../compose/run.js';
+import type { BatchEngine } from '../../pipeline/batch/engine.js';
 import type { MatchSettings } from '../../pipeline/match.js';
-import { runPipeline, type RunResult } from '../../pipeline/run.js';
+import type { RunResult } from '../../pipeline/run.js';
 import { newRunId } from '../../pipeline/workspace.js';
-import { presetDeliveryStep } from '../../pipeline/preset-delivery.js';
-import { loadPresets, selectPresets } from '../../presets/index.js';
-import { presetsFileFor } from './presets.js';
-import { openRouterClient, resolveStage } from '../../compose/adapters.js';
-import { createOpenRouterImageGenerator } from '../../adapters/openrouter/image-generator.js';
-import { createOpenRouterVisionChecker } from '../../adapters/openrouter/vision-checker.js';
-
-/** With a key: the vision check of every preset image, and the Pro-model rung when config names an escalation model. */
-function cloudChecks(settings: AdapterSettings, escalationModel: string | undefined) {
-  const cloudGenerator = resolveStage('generator', settings) === 'openrouter';
-  const cloudAnalyzer = resolveStage('analyzer', settings) === 'openrouter';
-  return {
-    escalationGenerator: cloudGenerator && escalationModel
-      ? createOpenRouterImageGenerator({ client: openRouterClient(settings), model: escalationModel, onUsage: settings.onUsage })
-      : undefined,
-    visionCheckerFor: cloudAnalyzer
-      ? (productId: string) => createOpenRouterVisionChecker({ client: openRouterClient(settings), onUsage: settings.onUsage, productId })
-      : undefined,
-  };
-}
 import { createBatchProgress, type ProgressMode } from '../../pipeline/batch/batch-progress.js';
-import { describePlan, planRun } from '../../pipeline/batch/dry-run.js';
-import { configureStages, createBatchEngine, type BatchEngine } from '../../pipeline/batch/engine.js';
 import { handleInterrupts } from '../../pipeline/batch/interrupt.js';
-import { livePrices, requirePrices } from '../../adapters/openrouter/live-prices.js';
-import type { LimitSpec } from '../../pipeline/batch/provider-limits.js';
+import { OPENROUTER_LANE, type LimitSpec } from '../../pipeline/batch/provider-limits.js';
 import { RunJournal } from '../../pipeline/batch/run-journal.js';
 import { checkRunId, requestOf, resumedRequest, type RunRequest } from '../../pipeline/batch/run-request.js';
 import { describeStop, runExitCode } from '../../pipeline/batch/stop-report.js';
-import { formatRowProblem, UserInputError } from '../../core/errors.js';
 import { formatCost } from '../../report/report-html.js';
-import { adapterSettings, type CommandContext } from '../context.js';
+import type { CommandContext } from '../context.js';
 
 export interface RunFlags extends MatchSettings {
   /** Required unless resuming. */
@@ -96,67 +69,26 @@ export async function runCommand(flags: RunFlags, ctx: CommandContext, given: Gi
 export async function executeRun(flags: RunFlags, ctx: CommandContext, options: { interruptible?: boolean } = {}): Promise<RunResult> {
   const runId = flags.resume ?? newRunId();
   const request = requestOf({ ...flags, new: flags.new!, images: flags.images!, model: flags.model ?? ctx.generatorModel, budget: flags.budget });
-  const spentBefore = flags.resume ? await runSpend(ctx, runId) : 0;
-  const engine = createBatchEngine({ budgetUsd: flags.budget, alreadySpentUsd: spentBefore });
-  const settings = adapterSettings(ctx, runId, { generatorReferences: flags.references, generatorModel: request.model, client: engine.clientHooks });
-  const embedder = createEmbedder(settings);
-  const store = await openStore(ctx.ws, settings);
-  const progress = flags.progress ? createBatchProgress(process.stderr, flags.progress, { spend: () => ({ spentUsd: engine.budget.spent, limitUsd: engine.budget.limitUsd }) }) : undefined;
-  if (progress) engine.events = progress.sink;
-  let stopHandlers: (() => void) | undefined;
+  let engine: BatchEngine | undefined;
+  const display = flags.progress
+    ? createBatchProgress(process.stderr, flags.progress, { spend: () => ({ spentUsd: engine?.budget.spent ?? 0, limitUsd: engine?.budget.limitUsd }) })
+    : undefined;
   try {
-    const analyzer = createAnalyzer(settings);
-    const generator = createGenerator(settings);
-    configureStages(engine, cloudModels(settings, { embedder: embedder.id, analyzer: analyzer.id, generator: generator.id }), flags.limit ?? []);
-    if (flags.budget !== undefined && Object.keys(engine.stageModels).length > 0) await setBudgetPrices(engine, settings, flags.size, (m) => engine.events({ type: 'note', message: m }));
-    if (options.interruptible) {
-      stopHandlers = handleInterrupts(engine.control, {
-        notify: (message) => engine.events({ type: 'note', message }),
-        inFlight: () => engine.gate.stats().find((l) => l.name === 'openrouter')?.inFlight ?? 0,
-      });
-    }
-    return await runPipeline({
-      runId, resume: Boolean(flags.resume), request, engine, ledger: ctx.ledger, newCsv: flags.new!, imagesDir: flags.images!, workspace: ctx.ws, store,
-      embedder, analyzer, generator, match: flags, aspectRatio: flags.aspect, sizeTier: flags.size, variants: flags.variants,
-      generationReferences: flags.references, concurrency: flags.concurrency, progress: progress ? undefined : ctx.progress,
-      afterProduct: flags.preset?.length
-        ? presetDeliveryStep({
-            presets: selectPresets(await loadPresets({ configFile: presetsFileFor(ctx, flags) }), flags.preset), generator, embedder, store,
-            variants: flags.variants, staged: Boolean(flags.staged), references: flags.references,
-            ...cloudChecks(settings, ctx.config.escalationModel),
-          })
-        : undefined,
+    return await runBatch(ctx, {
+      runId, resume: Boolean(flags.resume), request, concurrency: flags.concurrency, limits: flags.limit,
+      events: display?.sink, progress: display ? undefined : ctx.progress,
+      onEngine: (made) => {
+        engine = made;
+        if (!options.interruptible) return;
+        return handleInterrupts(made.control, {
+          notify: (message) => made.events({ type: 'note', message }),
+          inFlight: () => made.gate.stats().find((l) => l.name === OPENROUTER_LANE)?.inFlight ?? 0,
+        });
+      },
     });
   } finally {
-    stopHandlers?.();
-    progress?.close();
-    await store.close();
-    await embedder.close?.();
+    display?.close();
   }
-}
-
-/** The OpenRouter model of each stage that runs in the cloud (adapter ids are "openrouter/<model>"). */
-function cloudModels(s: AdapterSettings, ids: { embedder: string; analyzer: string; generator: string }): Partial<Record<PaidStage, string>> {
-  const models: Partial<Record<PaidStage, string>> = {};
-  const cloud = (id: string) => (id.startsWith('openrouter/') ? id.slice('openrouter/'.length) : undefined);
-  // The embedder's id drops a ":free" suffix (same weights); the lane needs the model actually called.
-  if (cloud(ids.embedder)) models.embed = s.config.models.embedding ?? OPENROUTER_MODELS.nemotronEmbed;
-  if (cloud(ids.analyzer)) models.analyze = cloud(ids.analyzer);
-  if (cloud(ids.generator)) models.generate = cloud(ids.generator);
-  return models;
-}
-
-/** Token prices from GET /models (free), and a refusal to start when a stage's model has no price at all. */
-async function setBudgetPrices(engine: BatchEngine, s: AdapterSettings, tier: SizeTier, note: (m: string) => void): Promise<void> {
-  const { prices, source } = await livePrices(createOpenRouterClient({ ...s.config.openrouter }, s.env ?? process.env));
-  Object.assign(engine.prices, prices);
-  if (source !== 'GET /models') note(`prices for the budget: ${source}`);
-  requirePrices(engine.stageModels, engine.prices, tier);
-}
-
-async function runSpend(ctx: CommandContext, runId: string): Promise<number> {
-  const { entries } = await ctx.ledger.read();
-  return summarizeCosts(entries.filter((e) => e.runId === runId)).total.cost;
 }
 
 /** --resume: the run's recorded inputs and settings; flags given again must agree with them. */
@@ -179,23 +111,10 @@ async function resumeFlags(flags: RunFlags, ctx: CommandContext, given: GivenFla
 
 /** --dry-run: the plan from the stored results and the price table; no model is called, nothing is written. */
 async function dryRun(flags: RunFlags, ctx: CommandContext): Promise<number> {
-  const settings = adapterSettings(ctx, 'dry-run', { generatorReferences: flags.references, generatorModel: flags.model ?? ctx.generatorModel });
-  const embedder = createEmbedder(settings);
-  const store = await openStore(ctx.ws, settings);
-  try {
-    const analyzer = createAnalyzer(settings);
-    const generator = createGenerator(settings);
-    const plan = await planRun({
-      newCsv: flags.new!, imagesDir: flags.images!, workspace: ctx.ws, store, embedder, analyzerId: analyzer.id, generatorId: generator.id,
-      stageModels: cloudModels(settings, { embedder: embedder.id, analyzer: analyzer.id, generator: generator.id }), prices: createPriceTable(),
-      match: flags, aspectRatio: flags.aspect, sizeTier: flags.size, variants: flags.variants, generationReferences: flags.references, budgetUsd: flags.budget,
-    });
-    ctx.stdout.write(flags.json ? JSON.stringify(plan, null, 2) + '\n' : describePlan(plan, { aspectRatio: flags.aspect, sizeTier: flags.size }));
-    return plan.inputProblems.length > 0 ? 1 : 0;
-  } finally {
-    await store.close();
-    await embedder.close?.();
-  }
+  const request = requestOf({ ...flags, new: flags.new!, images: flags.images!, model: flags.model ?? ctx.generatorModel, budget: flags.budget });
+  const plan = await planBatch(ctx, request);
+  ctx.stdout.write(flags.json ? JSON.stringify(plan, null, 2) + '\n' : describePlan(plan, { aspectRatio: flags.aspect, sizeTier: flags.size }));
+  return plan.inputProblems.length > 0 ? 1 : 0;
 }
 
 export function describeRun({ runDir, summary }: RunResult): string {

@@ -1,5 +1,5 @@
 /** A knit cardigan seen from the front, buttoned, sleeves hanging, over a plain inner top when worn. */
-import type { ProductLook } from '../catalog-plan.js';
+import type { ProductLook } from '../product-look.js';
 import { darken, lighten } from './color.js';
 import { knitStitchDef } from './patterns.js';
 import { fold, part, shadeDefs, type ProductArt } from './product-art.js';

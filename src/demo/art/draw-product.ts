@@ -1,5 +1,5 @@
 /** Draws any demo product from its look. */
-import type { ProductLook } from '../catalog-plan.js';
+import type { ProductLook } from '../product-look.js';
 import { drawCardigan } from './cardigan.js';
 import { drawDress } from './dress.js';
 import { drawHandbag } from './handbag.js';

@@ -1,5 +1,5 @@
 /** A midi dress seen from the front: fitted bodice, waist seam, flared skirt with a soft wavy hem. */
-import type { ProductLook } from '../catalog-plan.js';
+import type { ProductLook } from '../product-look.js';
 import { darken, lighten } from './color.js';
 import { fold, part, shadeDefs, type ProductArt } from './product-art.js';
 

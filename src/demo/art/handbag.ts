@@ -1,5 +1,5 @@
 /** A structured top-handle handbag from the front: body, flap with clasp, handle, optional shoulder strap. */
-import type { ProductLook } from '../catalog-plan.js';
+import type { ProductLook } from '../product-look.js';
 import { darken, lighten } from './color.js';
 import { part, shadeDefs, stitch, type ProductArt } from './product-art.js';
 

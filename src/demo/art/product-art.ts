@@ -2,7 +2,7 @@
  * What every product drawing returns, and the shading helpers they share. A product is drawn in its own
  * coordinate box; scenes and flat lays scale and place it.
  */
-import type { ProductLook } from '../catalog-plan.js';
+import type { ProductLook } from '../product-look.js';
 import { darken } from './color.js';
 import { patternDef } from './patterns.js';
 

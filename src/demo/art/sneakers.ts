@@ -1,5 +1,5 @@
 /** A pair of low-top sneakers in side view, toes to the right: sole, upper, toe cap, heel, side stripe, laces. */
-import type { ProductLook } from '../catalog-plan.js';
+import type { ProductLook } from '../product-look.js';
 import { darken, lighten, luminance } from './color.js';
 import { part, shadeDefs, stitch, type ProductArt, type Shades } from './product-art.js';
 

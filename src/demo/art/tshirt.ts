@@ -1,5 +1,5 @@
 /** A t-shirt seen from the front: short sleeves, collar band, optional chest print or pocket. */
-import type { ProductLook } from '../catalog-plan.js';
+import type { ProductLook } from '../product-look.js';
 import { contrastTone, darken } from './color.js';
 import { fold, part, shadeDefs, stitch, type ProductArt } from './product-art.js';
 

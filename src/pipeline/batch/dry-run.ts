@@ -13,8 +13,8 @@ import type { StyleBrief } from '../../core/style-brief.js';
 import type { Embedder } from '../../ports/embedder.js';
 import type { AspectRatio, SizeTier } from '../../core/output-sizes.js';
 import { buildGenerationPrompt } from '../generation-prompt.js';
-import type { PriceTable } from '../../adapters/openrouter/pricing.js';
-import type { PaidStage } from '../../adapters/openrouter/usage.js';
+import type { CallPricing, CallShape } from '../../ports/call-pricing.js';
+import type { PaidStage } from '../../core/usage.js';
 import type { VectorStore } from '../../ports/vector-store.js';
 import type { RowProblem } from '../../core/errors.js';
 import { EmbeddingCache } from '../embedding-cache.js';
@@ -22,7 +22,6 @@ import { matchProduct, openStoreForQueries, type MatchSettings } from '../match.
 import { StageCache } from '../stage-cache.js';
 import type { Workspace } from '../workspace.js';
 import { usd } from './budget.js';
-import { MAX_TOKENS_PER_INPUT_IMAGE, worstCaseUsd } from '../../adapters/openrouter/call-price.js';
 import { analyzeKey, generateKey } from './product-flow.js';
 
 export interface DryRunOptions {
@@ -33,9 +32,9 @@ export interface DryRunOptions {
   embedder: Embedder;
   analyzerId: string;
   generatorId: string;
-  /** The OpenRouter model of each cloud stage (a stage not listed runs locally, for free). */
+  /** The model of each paid stage (a stage not listed runs offline, for free). */
   stageModels: Partial<Record<PaidStage, string>>;
-  prices: PriceTable;
+  pricing: CallPricing;
   match: MatchSettings;
   aspectRatio: AspectRatio;
   sizeTier: SizeTier;
@@ -70,8 +69,8 @@ export interface RunPlan {
   productsWithinBudget?: number;
 }
 
-/** A typical analysis: three ~1,300-token reference images, the instruction, a ~700-token brief. */
-const TYPICAL_ANALYZE = { inputTokens: 3 * 1_300 + 1_000, outputTokens: 700 };
+/** An analysis call: three reference images and the instruction, at most this many output tokens. */
+const ANALYZE_IMAGES = 3;
 const ANALYZE_MAX_OUTPUT = 1_500;
 const PROMPT_CHARS = 4_000;
 
@@ -125,7 +124,7 @@ export async function planRun(o: DryRunOptions): Promise<RunPlan> {
     const model = o.stageModels[stage];
     const plan: StagePlan = { ...counts[stage], model: model ?? 'local' };
     if (!model) return { ...plan, estimatedUsd: 0, worstUsd: 0 };
-    const each = perCall(stage, model, o, o.prices);
+    const each = perCall(stage, model, o);
     if (each.estimated === undefined || each.worst === undefined) {
       if (calls > 0) unknownPrices.add(model);
       return plan;
@@ -142,7 +141,7 @@ export async function planRun(o: DryRunOptions): Promise<RunPlan> {
   if (o.budgetUsd !== undefined) {
     plan.budgetUsd = o.budgetUsd;
     // A product that needs everything: one embedding, one analysis, one generation per variant.
-    const worst = (['embed', 'analyze', 'generate'] as const).map((st) => (o.stageModels[st] ? perCall(st, o.stageModels[st]!, o, o.prices).worst : 0));
+    const worst = (['embed', 'analyze', 'generate'] as const).map((st) => (o.stageModels[st] ? perCall(st, o.stageModels[st]!, o).worst : 0));
     if (worst.every((w) => w !== undefined)) {
       const perProduct = worst[0]! + worst[1]! + o.variants * worst[2]!;
       const needingWork = counts.analyze.calls + counts.generate.calls > 0 ? rows.length : 0;
@@ -153,22 +152,12 @@ export async function planRun(o: DryRunOptions): Promise<RunPlan> {
 }
 
 /** Typical and worst-case price of one call of a stage. */
-function perCall(stage: PaidStage, model: string, o: DryRunOptions, prices: PriceTable): { estimated?: number; worst?: number } {
-  const refs = Math.max(1, o.generationReferences);
-  if (stage === 'embed') {
-    const tokens = MAX_TOKENS_PER_INPUT_IMAGE;
-    return { estimated: prices.tokenCost(model, tokens / 2, 0), worst: prices.tokenCost(model, tokens, 0) };
-  }
-  if (stage === 'analyze') {
-    return {
-      estimated: prices.tokenCost(model, TYPICAL_ANALYZE.inputTokens, TYPICAL_ANALYZE.outputTokens),
-      worst: worstCaseUsd({ endpoint: 'chat', model, wantsImage: false, images: 3, textChars: PROMPT_CHARS, maxTokens: ANALYZE_MAX_OUTPUT }, { table: prices }),
-    };
-  }
-  return {
-    estimated: prices.imageCost(model, o.sizeTier),
-    worst: worstCaseUsd({ endpoint: 'chat', model, wantsImage: true, imageSize: o.sizeTier, images: 1 + refs, textChars: PROMPT_CHARS }, { table: prices }),
-  };
+function perCall(stage: PaidStage, model: string, o: DryRunOptions): { estimated?: number; worst?: number } {
+  const shape: CallShape =
+    stage === 'embed' ? { images: 1, textChars: 0 }
+    : stage === 'analyze' ? { images: ANALYZE_IMAGES, textChars: PROMPT_CHARS, maxOutputTokens: ANALYZE_MAX_OUTPUT }
+    : { images: 1 + Math.max(1, o.generationReferences), textChars: PROMPT_CHARS, imageSize: o.sizeTier };
+  return { estimated: o.pricing.typical(stage, model, shape), worst: o.pricing.worstCase(stage, model, shape) };
 }
 
 export function describePlan(plan: RunPlan, o: { aspectRatio: AspectRatio; sizeTier: SizeTier }): string {

@@ -1,18 +1,19 @@
 /**
  * The batch engine's shared parts for one run: the run control (stop, cancel), the lanes that cap calls
- * per provider and model, the budget, the OpenRouter client hooks that enforce both, and single flight.
- * Made before the adapters, because the cloud adapters' client must be built with its hooks.
+ * per provider and model, the budget, the HTTP hooks that enforce both on the paid adapters' client, and
+ * single flight. Made before the adapters, because the paid adapters' client must be built with its hooks.
+ * Prices come through the CallPricing port: the engine knows no provider's price list or wire format.
  */
 import os from 'node:os';
-import type { OpenRouterConfigInput } from '../../adapters/openrouter/config.js';
-import { createPriceTable } from '../../adapters/openrouter/pricing.js';
-import type { PaidStage } from '../../adapters/openrouter/usage.js';
+import { UNKNOWN_PRICES, type CallPricing, type CallShape } from '../../ports/call-pricing.js';
+import type { HttpCallHooks } from '../../ports/http-hooks.js';
+import { UserInputError } from '../../core/errors.js';
+import type { PaidStage } from '../../core/usage.js';
 import { ignoreBatchEvents, type BatchEventSink } from './batch-events.js';
 import { BudgetGuard } from './budget.js';
-import { worstCaseUsd, type CallPrices } from '../../adapters/openrouter/call-price.js';
 import type { SizeTier } from '../../core/output-sizes.js';
 import { LaneGate } from './lane-gate.js';
-import { createOpenRouterGate, type GateStats } from './metered-fetch.js';
+import { createMeteredFetch, type GateStats } from './metered-fetch.js';
 import { DEFAULT_PROVIDER_LIMITS, OPENROUTER_LANE, applyLimitSpecs, limitsForModel, type LimitSpec, type ProviderLimits } from './provider-limits.js';
 import { RunControl } from './run-control.js';
 import { SingleFlight } from './single-flight.js';
@@ -23,7 +24,8 @@ export interface BatchEngineOptions {
   budgetUsd?: number;
   /** Spend already recorded for this run (a resume counts it against the budget). */
   alreadySpentUsd?: number;
-  prices?: CallPrices;
+  /** Prices of the paid adapters' calls (their CallPricing); without it every price is unknown. */
+  pricing?: CallPricing;
   /** Extra attempts of a stage call after a failure another attempt can fix. Default 2. */
   stageRetries?: number;
   events?: BatchEventSink;
@@ -37,21 +39,21 @@ export interface BatchEngine {
   readonly gate: LaneGate;
   /** Read when a lane is first used, so `configureStages` may still change it before the first call. */
   readonly limits: ProviderLimits;
-  /** Prices for worst cases; may be refreshed from GET /models before the first call. */
-  readonly prices: CallPrices;
+  /** Prices for worst cases. */
+  readonly pricing: CallPricing;
   readonly flights: SingleFlight;
   readonly stageRetries: number;
-  /** The model each paid stage calls on OpenRouter; set once the adapters are chosen (a stage left out is not cloud). */
+  /** The model each paid stage calls; set once the adapters are chosen (a stage left out runs offline). */
   readonly stageModels: Partial<Record<PaidStage, string>>;
-  /** Merge into the OpenRouter client settings (AdapterSettings.client). */
-  readonly clientHooks: Pick<OpenRouterConfigInput, 'beforeAttempt' | 'fetch'>;
+  /** What the paid adapters' HTTP client must run around every attempt. */
+  readonly clientHooks: HttpCallHooks;
   readonly wire: GateStats;
   events: BatchEventSink;
   /**
    * An upper bound on one attempt of a stage's call, from what the pipeline knows before the adapter builds
    * the request; undefined when the stage is not a cloud stage or its price is unknown.
    */
-  worstCase(stage: PaidStage, request: { images: number; textChars: number; imageSize?: SizeTier }): number | undefined;
+  worstCase(stage: PaidStage, request: CallShape): number | undefined;
   /** Runs a local (offline adapter) stage call within the "local" lane: as many at once as the machine has cores. */
   runLocal<T>(fn: () => Promise<T>): Promise<T>;
 }
@@ -65,12 +67,12 @@ export function createBatchEngine(o: BatchEngineOptions = {}): BatchEngine {
   const gate = new LaneGate({ [LOCAL_LANE]: { maxInFlight: Math.max(1, os.availableParallelism()) } });
   const base = o.limits ?? DEFAULT_PROVIDER_LIMITS;
   const limits: ProviderLimits = { ...base, models: { ...base.models } };
-  const prices: CallPrices = { ...(o.prices ?? { table: createPriceTable() }) };
+  const pricing = o.pricing ?? UNKNOWN_PRICES;
   const stageModels: Partial<Record<PaidStage, string>> = {};
-  const openrouter = createOpenRouterGate({ gate, limits, stageModels, budget, control, fetch: o.fetch, prices });
+  const metered = createMeteredFetch({ gate, limits, stageModels, budget, control, fetch: o.fetch, pricing });
   return {
-    control, budget, gate, limits, prices, stageModels, flights: new SingleFlight(), stageRetries: o.stageRetries ?? 2,
-    clientHooks: openrouter.clientHooks, wire: openrouter.stats, events: o.events ?? ignoreBatchEvents,
+    control, budget, gate, limits, pricing, stageModels, flights: new SingleFlight(), stageRetries: o.stageRetries ?? 2,
+    clientHooks: metered.clientHooks, wire: metered.stats, events: o.events ?? ignoreBatchEvents,
     async runLocal(fn) {
       const lease = await gate.acquire([LOCAL_LANE], control.stopSignal);
       try {
@@ -81,9 +83,7 @@ export function createBatchEngine(o: BatchEngineOptions = {}): BatchEngine {
     },
     worstCase(stage, request) {
       const model = stageModels[stage];
-      if (!model) return undefined;
-      const endpoint = stage === 'embed' ? 'embeddings' : 'chat';
-      return worstCaseUsd({ endpoint, model, wantsImage: stage === 'generate', ...request }, prices);
+      return model ? pricing.worstCase(stage, model, request) : undefined;
     },
   };
 }
@@ -112,4 +112,20 @@ export function autoConcurrency(engine: BatchEngine): number {
   if (models.length === 0) return 2;
   const lanes = models.reduce((n, m) => n + limitsForModel(engine.limits, m).maxInFlight, 0);
   return Math.max(2, Math.min(engine.limits.provider.maxInFlight + 2, lanes + 2, 128));
+}
+
+/**
+ * Before anything is paid on a budget: every paid stage's model must have a price, since a call whose worst
+ * case is unknown cannot be held to a budget. Throws a UserInputError naming the first stage without one.
+ */
+export function requirePrices(engine: Pick<BatchEngine, 'stageModels' | 'pricing'>, tier: SizeTier): void {
+  const probe = { images: 1, textChars: 100 };
+  for (const [stage, model] of Object.entries(engine.stageModels) as Array<[PaidStage, string]>) {
+    const shape = stage === 'generate' ? { ...probe, imageSize: tier } : { ...probe, maxOutputTokens: 1 };
+    if (engine.pricing.worstCase(stage, model, shape) === undefined) {
+      throw new UserInputError(`--budget needs the price of ${model} (the ${stage} stage${stage === 'generate' ? ` at ${tier}` : ''}), and hitline has no price for it.`, {
+        hint: 'Choose a model with a listed price (hitline doctor lists them), or run without --budget.',
+      });
+    }
+  }
 }

@@ -1,5 +1,5 @@
 /**
- * Plugs the batch engine into the OpenRouter client through its two extension points:
+ * Plugs the batch engine into a paid adapter's HTTP client through its two hooks (ports/http-hooks.ts):
  *
  * - `beforeAttempt` (runs before every attempt, retries included, and before the attempt's timeout starts):
  *   refuses when the run is stopping, then waits for a slot in the provider's and the model's lanes.
@@ -11,24 +11,24 @@
  * A refusal inside fetch aborts the call's own signal before throwing, which is how the client tells a
  * deliberate stop from a network error it would otherwise retry.
  */
-import type { OpenRouterConfigInput } from '../../adapters/openrouter/config.js';
+import type { CallPricing } from '../../ports/call-pricing.js';
+import type { HttpCallHooks } from '../../ports/http-hooks.js';
 import { parseRetryAfter } from '../../util/retry-after.js';
-import type { PaidStage } from '../../adapters/openrouter/usage.js';
+import type { PaidStage } from '../../core/usage.js';
 import { BudgetReachedError, type BudgetGuard, type BudgetReservation } from './budget.js';
-import { answerCostUsd, requestFacts, worstCaseUsd, type CallPrices } from '../../adapters/openrouter/call-price.js';
 import type { LaneGate } from './lane-gate.js';
 import { linkSignals } from './linked-signal.js';
 import { currentPaidCall, refuseCurrentCall } from './paid-call.js';
 import { limitsForModel, modelLane, OPENROUTER_LANE, type ProviderLimits } from './provider-limits.js';
 import type { RunControl } from './run-control.js';
 
-export interface OpenRouterGateOptions {
+export interface MeteredFetchOptions {
   gate: LaneGate;
   limits: ProviderLimits;
   /** The model each paid stage calls (its lane). */
   stageModels: Partial<Record<PaidStage, string>>;
   budget: BudgetGuard;
-  prices: CallPrices;
+  pricing: CallPricing;
   control: RunControl;
   /** The real fetch (default: global fetch). */
   fetch?: typeof fetch;
@@ -45,13 +45,13 @@ export interface GateStats {
   refused: number;
 }
 
-export interface OpenRouterGate {
-  /** Client settings to merge into the OpenRouter client config (AdapterSettings.client). */
-  clientHooks: Required<Pick<OpenRouterConfigInput, 'beforeAttempt' | 'fetch'>>;
+export interface MeteredFetch {
+  /** What the paid adapters' client runs around every attempt. */
+  clientHooks: HttpCallHooks;
   stats: GateStats;
 }
 
-export function createOpenRouterGate(o: OpenRouterGateOptions): OpenRouterGate {
+export function createMeteredFetch(o: MeteredFetchOptions): MeteredFetch {
   const baseFetch = o.fetch ?? globalThis.fetch.bind(globalThis);
   const now = o.now ?? Date.now;
   const stats: GateStats = { attempts: {}, rateLimited: 0, refused: 0 };
@@ -67,14 +67,14 @@ export function createOpenRouterGate(o: OpenRouterGateOptions): OpenRouterGate {
   };
 
   const describe = (stage: string, productId: string | undefined, model: string | undefined) =>
-    `${productId ? `${productId}'s ` : ''}${stage} call to ${model ?? 'OpenRouter'}`;
+    `${productId ? `${productId}'s ` : ''}${stage} call to ${model ?? 'the provider'}`;
 
   /** Budget refusals stop the run: no new paid work starts. */
   const refused = (e: unknown): never => {
     throw e instanceof BudgetReachedError ? stopFor(e) : e;
   };
 
-  const beforeAttempt: OpenRouterGate['clientHooks']['beforeAttempt'] = async (info) => {
+  const beforeAttempt: HttpCallHooks['beforeAttempt'] = async (info) => {
     const call = currentPaidCall();
     if (!call) return; // model lists and key checks are free and rare
     o.control.throwIfStopped();
@@ -112,9 +112,9 @@ export function createOpenRouterGate(o: OpenRouterGateOptions): OpenRouterGate {
     let sent = false;
     try {
       if ((init.method ?? 'GET').toUpperCase() === 'POST') {
-        const facts = requestFacts(new URL(url).pathname, typeof init.body === 'string' ? init.body : undefined);
-        const exact = worstCaseUsd(facts, o.prices);
-        const what = describe(stage, call?.productId, facts.model);
+        const priced = o.pricing.ofRequest(new URL(url).pathname, typeof init.body === 'string' ? init.body : undefined);
+        const exact = priced.worstUsd;
+        const what = describe(stage, call?.productId, priced.model);
         try {
           if (!reservation) reservation = o.budget.reserve(exact, what);
           else if (exact !== undefined && !reservation.resize(exact)) o.budget.refuseCall(exact, what);
@@ -130,7 +130,7 @@ export function createOpenRouterGate(o: OpenRouterGateOptions): OpenRouterGate {
       const res = await baseFetch(url, init);
       const bytes = new Uint8Array(await res.arrayBuffer());
       // An answer without usage.cost keeps its worst case: the budget never under-counts.
-      reservation?.settle(res.ok ? costOf(bytes) : 0);
+      reservation?.settle(res.ok ? o.pricing.costOfAnswer(bytes) : 0);
       reservation = undefined;
       if (res.status === 429) {
         stats.rateLimited += 1;
@@ -162,20 +162,6 @@ export function createOpenRouterGate(o: OpenRouterGateOptions): OpenRouterGate {
   }
 
   return { clientHooks: { beforeAttempt, fetch: gatedFetch as typeof fetch }, stats };
-}
-
-/**
- * usage.cost of an answer. `usage` comes last in OpenRouter's answers, so only the tail is decoded; the
- * whole answer (megabytes of base64 image) only when the tail does not hold it.
- */
-function costOf(bytes: Uint8Array): number | undefined {
-  const tail = new TextDecoder().decode(bytes.subarray(Math.max(0, bytes.length - 4096)));
-  const start = tail.lastIndexOf('"usage":');
-  if (start !== -1 && bytes.length > 4096) {
-    const cost = answerCostUsd(tail.slice(start));
-    if (cost !== undefined) return cost;
-  }
-  return answerCostUsd(bytes.length > 4096 ? new TextDecoder().decode(bytes) : tail);
 }
 
 /** Connection refused or the host unknown: the request never reached anyone who could bill it. */

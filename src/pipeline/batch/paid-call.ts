@@ -4,7 +4,7 @@
  * the budget know what each HTTP attempt is for without the adapters passing anything along.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { PaidStage } from '../../adapters/openrouter/usage.js';
+import type { PaidStage } from '../../core/usage.js';
 import type { BudgetReservation } from './budget.js';
 import { linkSignals } from './linked-signal.js';
 import type { LaneLease } from './lane-gate.js';

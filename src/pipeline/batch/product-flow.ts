@@ -17,7 +17,7 @@ import type { StyleBrief } from '../../core/style-brief.js';
 import type { ImageGenerator } from '../../ports/image-generator.js';
 import type { AspectRatio, SizeTier } from '../../core/output-sizes.js';
 import { buildGenerationPrompt } from '../generation-prompt.js';
-import type { PaidStage } from '../../adapters/openrouter/usage.js';
+import type { PaidStage } from '../../core/usage.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import { matchProduct, type MatchContext, type ProductMatch } from '../match.js';
 import type { ProductSummary, SummaryHit, SummaryOutput } from '../../core/run-summary.js';

@@ -3,6 +3,7 @@
  * in summary.json and shown in the report. They read the encoded file back (what the seller uploads), not the
  * pixels before encoding. Product fidelity lives in product-fidelity.ts; the optional vision check is a port here.
  */
+import type { VisionVerdict } from '../../ports/vision-checker.js';
 import sharp from 'sharp';
 import type { Preset } from '../preset.js';
 import { DIGITAL_SOURCE_TYPES, SYNTHETIC_PERFORMER_TAG } from './ai-metadata.js';
@@ -126,31 +127,6 @@ export function checkTextContrast(drawn: readonly DrawnText[]): QualityCheck {
  * is the product in the output the same as in the photo, is a label, tag or extra item visible, is any text garbled?
  * No offline implementation exists: hitline does not pretend to answer these questions without a model.
  */
-export interface VisionCheckRequest {
-  /** The new product's photo. */
-  productImage: Buffer;
-  /** The delivered image. */
-  output: Buffer;
-  presetId: string;
-  /** Text hitline drew on purpose (so it is not reported as stray text). */
-  drawnText: readonly string[];
-  signal?: AbortSignal;
-}
-
-export interface VisionVerdict {
-  sameProduct: boolean;
-  labelOrTagVisible: boolean;
-  extraItems: boolean;
-  garbledText: boolean;
-  /** The model's one-line reason. */
-  notes: string;
-}
-
-export interface VisionChecker {
-  readonly id: string;
-  check(request: VisionCheckRequest): Promise<VisionVerdict>;
-}
-
 export function visionQualityCheck(v: VisionVerdict, checkerId: string): QualityCheck {
   const problems = [
     !v.sameProduct && 'not the same product as the photo',

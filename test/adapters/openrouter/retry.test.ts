@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { backoffDelay, isRetryableStatus } from '../../../src/adapters/openrouter/backoff.js';
 import { resolveOpenRouterConfig } from '../../../src/adapters/openrouter/config.js';
-import { createRateLimitGate } from '../../../src/adapters/openrouter/rate-limit-gate.js';
 import { parseRetryAfter } from '../../../src/util/retry-after.js';
 
 describe('parseRetryAfter', () => {
@@ -52,35 +51,5 @@ describe('resolveOpenRouterConfig', () => {
     expect(c.apiKey).toBe('sk-given');
     expect(c.baseUrl).toBe('https://openrouter.ai/api/v1');
     expect(resolveOpenRouterConfig({}, {}).apiKey).toBeUndefined();
-  });
-});
-
-describe('rate-limit gate (shared backoff)', () => {
-  it('holds every request until a Retry-After pause has passed', async () => {
-    let clock = 1_000;
-    const waits: number[] = [];
-    const gate = createRateLimitGate({
-      now: () => clock,
-      sleep: async (ms) => {
-        waits.push(ms);
-        clock += ms;
-      },
-    });
-    const { beforeAttempt, onRetry } = gate.hooks();
-    await beforeAttempt({ path: '/chat/completions', attempt: 1 });
-    expect(waits).toEqual([]);
-    onRetry({ path: '/chat/completions', attempt: 1, delayMs: 5000, retryAfterMs: 5000, error: new Error('429') });
-    // Backoff without Retry-After is per request and does not close the gate.
-    onRetry({ path: '/embeddings', attempt: 1, delayMs: 750, error: new Error('502') });
-    await beforeAttempt({ path: '/embeddings', attempt: 1 });
-    expect(waits).toEqual([5000]);
-    await beforeAttempt({ path: '/embeddings', attempt: 2 });
-    expect(waits).toEqual([5000]);
-  });
-  it('never shortens a pause in force', () => {
-    const gate = createRateLimitGate({ now: () => 0 });
-    gate.pauseFor(10_000);
-    gate.pauseFor(2_000);
-    expect(gate.pausedUntil).toBe(10_000);
   });
 });

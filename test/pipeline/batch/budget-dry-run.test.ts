@@ -7,7 +7,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPriceTable } from '../../../src/adapters/openrouter/pricing.js';
+import { createOpenRouterCallPricing } from '../../../src/adapters/openrouter/call-pricing.js';
 import { openCostLedger, summarizeCosts } from '../../../src/pipeline/cost-ledger.js';
 import { DEFAULT_MATCH_SETTINGS } from '../../../src/pipeline/match.js';
 import { runPipeline } from '../../../src/pipeline/run.js';
@@ -41,7 +41,7 @@ afterAll(async () => {
 async function batch(runId: string, budgetUsd: number | undefined, resume = false) {
   const ledger = openCostLedger(ws.ledgerFile);
   const spentBefore = summarizeCosts((await ledger.read()).entries.filter((e) => e.runId === runId)).total.cost;
-  const engine = createBatchEngine({ budgetUsd, alreadySpentUsd: spentBefore });
+  const engine = createBatchEngine({ budgetUsd, alreadySpentUsd: spentBefore, pricing: createOpenRouterCallPricing() });
   const adapters = cloudAdapters(fake, engine, ledger.sink({ runId }));
   const store = await openLanceDbStore({ dir: ws.lanceDir });
   try {
@@ -62,7 +62,7 @@ async function plan() {
     return await planRun({
       newCsv: catalog.newCsv, imagesDir: catalog.newImagesDir, workspace: ws, store, embedder, analyzerId: analyzer.id, generatorId: generator.id,
       stageModels: { embed: 'nvidia/llama-nemotron-embed-vl-1b-v2', analyze: 'qwen/qwen3.5-397b-a17b', generate: 'google/gemini-3.1-flash-image-preview' },
-      prices: createPriceTable(), match: DEFAULT_MATCH_SETTINGS, aspectRatio: '1:1', sizeTier: '0.5K', variants: 1, generationReferences: 1, budgetUsd: 0.3,
+      pricing: createOpenRouterCallPricing(), match: DEFAULT_MATCH_SETTINGS, aspectRatio: '1:1', sizeTier: '0.5K', variants: 1, generationReferences: 1, budgetUsd: 0.3,
     });
   } finally {
     await store.close();

@@ -7,10 +7,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ReferenceImage } from '../../../src/ports/style-analyzer.js';
 import { createOpenRouterImageGenerator } from '../../../src/adapters/openrouter/image-generator.js';
 import { createOpenRouterClient } from '../../../src/adapters/openrouter/client.js';
-import { createPriceTable } from '../../../src/adapters/openrouter/pricing.js';
+import { createOpenRouterCallPricing } from '../../../src/adapters/openrouter/call-pricing.js';
 import { BudgetGuard, BudgetReachedError } from '../../../src/pipeline/batch/budget.js';
 import { LaneGate } from '../../../src/pipeline/batch/lane-gate.js';
-import { createOpenRouterGate } from '../../../src/pipeline/batch/metered-fetch.js';
+import { createMeteredFetch } from '../../../src/pipeline/batch/metered-fetch.js';
 import { withPaidCall } from '../../../src/pipeline/batch/paid-call.js';
 import { DEFAULT_PROVIDER_LIMITS, type ProviderLimits } from '../../../src/pipeline/batch/provider-limits.js';
 import { RunControl, RunStoppedError } from '../../../src/pipeline/batch/run-control.js';
@@ -46,12 +46,12 @@ function engine(options: { budget?: number; limits?: Partial<ProviderLimits> } =
   const budget = new BudgetGuard(options.budget);
   const sent: Sent[] = [];
   const live = { now: 0, peak: 0 };
-  const gate = createOpenRouterGate({
+  const gate = createMeteredFetch({
     gate: new LaneGate(),
     limits: { ...DEFAULT_PROVIDER_LIMITS, backoff: { baseMs: 50, maxMs: 1000 }, ...options.limits },
     stageModels: { generate: NB2 },
     budget,
-    prices: { table: createPriceTable() },
+    pricing: createOpenRouterCallPricing(),
     control,
     fetch: async (input, init) => {
       const record: Sent = { at: Date.now() };

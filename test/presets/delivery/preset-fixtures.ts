@@ -78,9 +78,8 @@ export function referenceRecord(id: string, bytes: Buffer): ReferenceImage {
 export function recolouringGenerator(inner: ImageGenerator, failures: number, id = `${inner.id}+recolour`): ImageGenerator & { calls: GenerateRequest[] } {
   const calls: GenerateRequest[] = [];
   return {
+    ...inner,
     id,
-    supportedAspectRatios: inner.supportedAspectRatios,
-    supportedSizeTiers: inner.supportedSizeTiers,
     calls,
     async generate(request): Promise<GenerateResult> {
       calls.push(request);

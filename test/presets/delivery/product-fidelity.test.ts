@@ -20,6 +20,9 @@ import { brief, productRow, referencePhoto, referenceRecord, teeShirtPhoto } fro
  */
 const histogramEmbedder: Embedder = {
   id: 'test/rgb-histogram',
+  provider: 'test',
+  model: 'rgb-histogram',
+  paid: false,
   dimension: 64,
   supportsText: false,
   async embedImages(images) {

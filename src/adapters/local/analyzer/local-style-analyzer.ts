@@ -21,6 +21,9 @@ export const LOCAL_STYLE_ANALYZER_ID = 'local/measured@1';
 export function createLocalStyleAnalyzer(): StyleAnalyzer {
   return {
     id: LOCAL_STYLE_ANALYZER_ID,
+    provider: 'local',
+    model: 'measured',
+    paid: false,
     async analyze(request: AnalyzeRequest): Promise<StyleBrief> {
       const { product, references, signal } = request;
       if (references.length === 0) {

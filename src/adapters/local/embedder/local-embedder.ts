@@ -64,6 +64,9 @@ export function createRecipeEmbedder(recipe: Recipe): LocalEmbedder {
 
   return {
     id: recipe.id,
+    provider: 'local',
+    model: recipe.name,
+    paid: false,
     dimension,
     supportsText: false,
     recipe,

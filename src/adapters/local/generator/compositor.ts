@@ -33,18 +33,28 @@ import { type SceneLayout, type SceneSource, backdropBrightness, drawBackdrop, l
 import { addContactShadow, addDropShadow } from './shadow.js';
 import { chooseStaging, type Staging } from './staging.js';
 import { variantJitter } from './variant.js';
+import { generateStaged } from './staged-composite.js';
 
 export const LOCAL_COMPOSITOR_ID = 'local/compositor@1';
 
 /** Enlarging the product photo more than this makes details soft enough to mention. */
 export const MAX_CLEAN_ENLARGEMENT = 3;
 
+/** References looked at, best first, until one makes a usable scene. */
+const MAX_REFERENCES = 16;
+
 export function createLocalCompositor(): ImageGenerator {
   return {
     id: LOCAL_COMPOSITOR_ID,
+    provider: 'local',
+    model: 'compositor',
+    paid: false,
     supportedAspectRatios: ASPECT_RATIOS,
     supportedSizeTiers: SIZE_TIERS,
+    maxReferenceImages: MAX_REFERENCES,
+    compositesRealProduct: true,
     generate: composite,
+    generateStaged,
   };
 }
 

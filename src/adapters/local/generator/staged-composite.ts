@@ -16,6 +16,44 @@ import { addContactShadow, addDropShadow } from './shadow.js';
 import { chooseStaging } from './staging.js';
 import { variantJitter } from './variant.js';
 import { decodeRgb, fitBackground, fromHex, luma, measureRgb, type FractionBox } from '../../../imaging/image-stats.js';
+import { cutOutProduct } from '../../../imaging/cutout.js';
+import { UserInputError } from '../../../core/errors.js';
+import type { StagedGenerateRequest, StagedGenerateResult } from '../../../ports/image-generator.js';
+
+/**
+ * The port's staged mode: the scene drawn from the references at the exact pixels asked, then the real
+ * cut-out composited into it. The caller has checked that the cut-out is reliable; the same photo's cut-out
+ * is computed once however many presets ask for it.
+ */
+export async function generateStaged(request: StagedGenerateRequest): Promise<StagedGenerateResult> {
+  const cutout = await cutoutOf(request.productImage);
+  if (!cutout.reliable) {
+    throw new UserInputError(`staged mode needs a reliable cut-out of ${request.product.newId}'s photo: ${cutout.reasons.join('; ')}`, {
+      hint: 'Run without --staged, or use a product photo on a plain background.',
+    });
+  }
+  request.signal?.throwIfAborted();
+  const scene = await renderOfflineScene({
+    references: request.references, brief: request.brief, width: request.width, height: request.height,
+    cutout, category: request.product.category, variant: request.variant,
+  });
+  request.signal?.throwIfAborted();
+  const composite = await compositeIntoScene(scene, cutout, { category: request.product.category, variant: request.variant });
+  return {
+    image: { bytes: composite.bytes, mime: 'image/png', width: request.width, height: request.height, warnings: [] },
+    productBox: composite.productBox,
+  };
+}
+
+const cutouts = new WeakMap<Buffer, Promise<CutOut>>();
+function cutoutOf(photo: Buffer): Promise<CutOut> {
+  let pending = cutouts.get(photo);
+  if (!pending) {
+    pending = cutOutProduct(photo);
+    cutouts.set(photo, pending);
+  }
+  return pending;
+}
 
 export interface SceneRequest {
   references: readonly ReferenceImage[];

@@ -1,0 +1,26 @@
+/** The VisionChecker port: a delivered image + the product photo → is it the same product, is anything there that must not be. */
+import type { AdapterInfo } from './adapter-info.js';
+
+export interface VisionCheckRequest {
+  /** The new product's photo. */
+  productImage: Buffer;
+  /** The delivered image. */
+  output: Buffer;
+  presetId: string;
+  /** Text hitline drew on purpose (so it is not reported as stray text). */
+  drawnText: readonly string[];
+  signal?: AbortSignal;
+}
+
+export interface VisionVerdict {
+  sameProduct: boolean;
+  labelOrTagVisible: boolean;
+  extraItems: boolean;
+  garbledText: boolean;
+  /** The model's one-line reason. */
+  notes: string;
+}
+
+export interface VisionChecker extends AdapterInfo {
+  check(request: VisionCheckRequest): Promise<VisionVerdict>;
+}
