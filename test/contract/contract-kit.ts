@@ -37,8 +37,8 @@ export function contractTests<Name extends string>(suite: string, names: readonl
 }
 
 /** A capability a test needs from the runner; without it the test fails saying what to give or to skip. */
-export function required<T>(value: T | undefined, what: string, test: string): T {
-  if (value === undefined) throw new Error(`"${test}" needs ${what} from this adapter's runner; give it, or declare a skip with the reason`);
+export function required<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`this test needs ${what}: give it, or have the runner declare a skip of this test with the reason`);
   return value;
 }
 
@@ -68,7 +68,11 @@ export async function abortMidCall<T>(call: (signal: AbortSignal) => Promise<T>,
   void running.then(() => (settled = true));
   // Raced with the call, so a call that fails before it reaches the backend does not leave the test waiting.
   await Promise.race([held ?? new Promise((r) => setTimeout(r, ABORT_AFTER_MS)), running]);
-  if (settled) throw new Error('the call settled before it could be aborted mid-call; give the runner slower inputs or a way to hold the call');
+  if (settled) {
+    const outcome = await running;
+    const how = outcome instanceof Error ? `it threw ${outcome.name}: ${outcome.message}` : 'it resolved';
+    throw new Error(`the call settled before it could be aborted mid-call (${how}); give the runner slower inputs or a way to hold the call`);
+  }
   controller.abort();
   return running;
 }

@@ -87,7 +87,7 @@ export function embedderContract(name: string, make: () => Promise<EmbedderUnder
     });
 
     test('makes no backend call for no input', async () => {
-      const calls = required(subject.backendCalls, 'backendCalls', 'makes no backend call for no input');
+      const calls = required(subject.backendCalls, 'backendCalls from the runner');
       const before = calls();
       await subject.embedder.embedImages([]);
       await subject.embedder.embedTexts?.([]);
@@ -95,7 +95,7 @@ export function embedderContract(name: string, make: () => Promise<EmbedderUnder
     });
 
     test('embeds text into the same space when it declares text support', async () => {
-      const embedTexts = required(subject.embedder.supportsText ? subject.embedder.embedTexts : undefined, 'an embedder that declares text support', 'embeds text');
+      const embedTexts = required(subject.embedder.supportsText ? subject.embedder.embedTexts : undefined, 'text support (supportsText and embedTexts)');
       const texts = ['red floral midi dress', 'black leather ankle boots', 'green cotton tee'];
       const vectors = await embedTexts.call(subject.embedder, texts);
       expect(vectors).toHaveLength(texts.length);

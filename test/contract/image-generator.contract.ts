@@ -163,7 +163,7 @@ export function imageGeneratorContract(name: string, make: () => Promise<ImageGe
     });
 
     test("throws the port's retryable NoImageGeneratedError when it makes no image", async () => {
-      required(subject.arrangeNoImage, 'arrangeNoImage', "throws the port's NoImageGeneratedError")();
+      required(subject.arrangeNoImage, 'arrangeNoImage from the runner')();
       const error = await subject.generator.generate(request()).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(NoImageGeneratedError);
       expect((error as NoImageGeneratedError).retryable).toBe(true);
@@ -180,7 +180,7 @@ export function imageGeneratorContract(name: string, make: () => Promise<ImageGe
     });
 
     test('staged mode makes exactly width × height and says where the product is', async () => {
-      const staged = required(subject.generator.generateStaged, 'generateStaged', 'staged mode');
+      const staged = required(subject.generator.generateStaged, 'a generateStaged method');
       // Not a tier's size: staged mode draws at the preset's own pixels.
       const [width, height] = [360, 450];
       const result = await staged.call(subject.generator, { product: NEW_PRODUCT, productImage: photo, references: refs, brief: BRIEF, width, height, variant: 1 });

@@ -47,7 +47,7 @@ export function visionCheckerContract(name: string, make: () => Promise<VisionCh
     });
 
     test('throws a retryable HitlineError for an unusable answer', async () => {
-      required(subject.arrangeUnusableAnswer, 'arrangeUnusableAnswer', 'an unusable answer')();
+      required(subject.arrangeUnusableAnswer, 'arrangeUnusableAnswer from the runner')();
       const error = await subject.checker.check(request()).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(HitlineError);
       expect((error as HitlineError).retryable).toBe(true);

@@ -2,9 +2,9 @@
  * A fake OpenRouter: a real HTTP server on 127.0.0.1 (random port) speaking the documented wire format
  * (reference/openrouter.md) for POST /embeddings, POST /chat/completions, GET /models,
  * GET /embeddings/models and GET /key, including its failures. Answers are deterministic: a chat request
- * gets a style brief, or a clean verdict when it asks the vision check's questions, or an image when it
- * asks for the image modality. Faults come
- * from a per-endpoint queue (exact tests) or from probability rules with a seeded RNG (benchmarks).
+ * gets a style brief, a clean verdict when it asks the vision check's questions, or an image when it asks
+ * for the image modality. Faults come from a per-endpoint queue (exact tests) or from probability rules
+ * with a seeded RNG (benchmarks).
  * Every request is logged with its parsed body and headers (Authorization redacted) so tests can
  * assert exactly what was sent.
  */
