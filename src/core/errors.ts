@@ -35,6 +35,16 @@ export class HitlineError extends Error {
 /** Bad input from the user: a flag, a file, a row. */
 export class UserInputError extends HitlineError {}
 
+/**
+ * An image generator answered but made no image (a refusal, a prompt it could not follow). The ImageGenerator
+ * port's own failure, so the pipeline recognises it without knowing the adapter; another attempt can succeed.
+ */
+export class NoImageGeneratedError extends HitlineError {
+  constructor(message: string, options: Pick<HitlineErrorOptions, 'hint' | 'cause'> = {}) {
+    super(message, { ...options, retryable: true });
+  }
+}
+
 /** A store filled by one embedder was asked to serve another. */
 export class EmbedderMismatchError extends HitlineError {}
 

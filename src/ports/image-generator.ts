@@ -1,4 +1,7 @@
-/** The ImageGenerator port: product image + reference images + prompt + aspect ratio + size tier → images. */
+/**
+ * The ImageGenerator port: product image + reference images + prompt + aspect ratio + size tier → images.
+ * Every adapter passes test/contract/image-generator.contract.ts.
+ */
 import type { NewProduct } from '../core/product.js';
 import type { ReferenceImage } from './style-analyzer.js';
 import type { StyleBrief } from '../core/style-brief.js';
@@ -13,12 +16,13 @@ export interface GenerateRequest {
   /** Best match first. */
   references: readonly ReferenceImage[];
   brief: StyleBrief;
-  /** The full prompt (see generate/prompt.ts). */
+  /** The full prompt (see pipeline/generation-prompt.ts). */
   prompt: string;
   aspectRatio: AspectRatio;
   sizeTier: SizeTier;
   /** 1-based variant number, so repeated requests are distinct and cacheable. */
   variant: number;
+  /** Aborting it rejects the call with the signal's reason (an AbortError), and no image comes back. */
   signal?: AbortSignal;
 }
 
@@ -64,17 +68,27 @@ export interface StagedGenerateResult {
 export interface ImageGenerator extends AdapterInfo {
   readonly supportedAspectRatios: readonly AspectRatio[];
   readonly supportedSizeTiers: readonly SizeTier[];
-  /** Most reference images one request takes beside the product photo. */
+  /**
+   * Most reference images one request takes beside the product photo: the first ones (best first) are
+   * taken, any after them ignored, never an error.
+   */
   readonly maxReferenceImages: number;
   /**
    * True when every output is the real product photo composited into a scene (the offline compositor), not a
    * picture a model drew: such outputs are tagged compositeSynthetic rather than trainedAlgorithmicMedia.
    */
   readonly compositesRealProduct: boolean;
+  /**
+   * Images of exactly outputSize(aspectRatio, sizeTier) pixels (a model that answers another size anyway is
+   * named in the image's warnings, and the pipeline fits it). An aspect ratio or tier the adapter does not
+   * declare is refused with a UserInputError before any work (nothing is paid for). An answer without an
+   * image throws NoImageGeneratedError (core/errors.ts), whatever the adapter.
+   */
   generate(request: GenerateRequest): Promise<GenerateResult>;
   /**
    * Staged mode done by the adapter itself (scene first, then the real cut-out placed into it), offered by
-   * adapters that composite the real product. Absent: the pipeline stages with two `generate` calls.
+   * adapters that composite the real product (so offering it means declaring `compositesRealProduct`).
+   * Absent: the pipeline stages with two `generate` calls. The image is exactly `width` × `height`.
    * Call it only with a product photo whose cut-out is reliable.
    */
   generateStaged?(request: StagedGenerateRequest): Promise<StagedGenerateResult>;

@@ -1,4 +1,7 @@
-/** The StyleAnalyzer port: reference hit images + product context → style brief. */
+/**
+ * The StyleAnalyzer port: reference hit images + product context → style brief. Every adapter passes
+ * test/contract/style-analyzer.contract.ts.
+ */
 import type { NewProduct } from '../core/product.js';
 import type { ProductRecord } from './vector-store.js';
 import type { StyleBrief } from '../core/style-brief.js';
@@ -14,9 +17,11 @@ export interface AnalyzeRequest {
   product: NewProduct;
   /** Best match first. */
   references: readonly ReferenceImage[];
+  /** Aborting it rejects the call with the signal's reason (an AbortError), and no brief comes back. */
   signal?: AbortSignal;
 }
 
 export interface StyleAnalyzer extends AdapterInfo {
+  /** A brief that passes the brief's schema (core/style-brief.ts). No references: a HitlineError with a hint. */
   analyze(request: AnalyzeRequest): Promise<StyleBrief>;
 }

@@ -1,4 +1,7 @@
-/** The VisionChecker port: a delivered image + the product photo → is it the same product, is anything there that must not be. */
+/**
+ * The VisionChecker port: a delivered image + the product photo → is it the same product, is anything there
+ * that must not be. Every adapter passes test/contract/vision-checker.contract.ts.
+ */
 import type { AdapterInfo } from './adapter-info.js';
 
 export interface VisionCheckRequest {
@@ -9,6 +12,7 @@ export interface VisionCheckRequest {
   presetId: string;
   /** Text hitline drew on purpose (so it is not reported as stray text). */
   drawnText: readonly string[];
+  /** Aborting it rejects the call with the signal's reason (an AbortError), and no verdict comes back. */
   signal?: AbortSignal;
 }
 
@@ -22,5 +26,6 @@ export interface VisionVerdict {
 }
 
 export interface VisionChecker extends AdapterInfo {
+  /** The verdict; an answer it cannot read as one throws a retryable HitlineError (another attempt may answer). */
   check(request: VisionCheckRequest): Promise<VisionVerdict>;
 }

@@ -1,10 +1,11 @@
 /**
  * The fake OpenRouter's deterministic answers: embeddings from a hash of the input, style briefs,
- * and real PNG images of the requested size.
+ * vision-check verdicts, and real PNG images of the requested size.
  */
 import sharp from 'sharp';
 import { seedFromText, seededRandom } from './seeded-random.js';
 import type { StyleBrief } from '../../src/core/style-brief.js';
+import type { VisionVerdict } from '../../src/ports/vision-checker.js';
 
 /** A vector derived from the input's hash: the same input always gives the same vector. Not normalised. */
 export function fakeEmbedding(input: unknown, dimension: number): number[] {
@@ -40,6 +41,11 @@ export function fakeBrief(seedText: string): StyleBrief {
     negatives: ['visible labels', 'extra garments', 'text'],
     prompt: `Full-body photo of a model wearing the new garment in a ${scene}, ${pick(LIGHTS)}, natural fit, sharp fabric detail, photorealistic.`,
   };
+}
+
+/** The vision check's answer for an image with nothing wrong (a fault of kind "text" gives any other answer). */
+export function fakeVisionVerdict(): VisionVerdict {
+  return { sameProduct: true, labelOrTagVisible: false, extraItems: false, garbledText: false, notes: 'ok' };
 }
 
 /**

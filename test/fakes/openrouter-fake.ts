@@ -1,8 +1,10 @@
 /**
  * A fake OpenRouter: a real HTTP server on 127.0.0.1 (random port) speaking the documented wire format
  * (reference/openrouter.md) for POST /embeddings, POST /chat/completions, GET /models,
- * GET /embeddings/models and GET /key, including its failures. Answers are deterministic. Faults come
- * from a per-endpoint queue (exact tests) or from probability rules with a seeded RNG (benchmarks).
+ * GET /embeddings/models and GET /key, including its failures. Answers are deterministic: a chat request
+ * gets a style brief, a clean verdict when it asks the vision check's questions, or an image when it asks
+ * for the image modality. Faults come from a per-endpoint queue (exact tests) or from probability rules
+ * with a seeded RNG (benchmarks).
  * Every request is logged with its parsed body and headers (Authorization redacted) so tests can
  * assert exactly what was sent.
  */
@@ -11,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { isAspectRatio, isSizeTier, outputSize } from '../../src/core/output-sizes.js';
 import { createPriceTable } from '../../src/adapters/openrouter/pricing.js';
 import type { ChatRequest, ContentPart, EmbeddingsRequest, KeyInfo, ModelInfo } from '../../src/adapters/openrouter/wire.js';
-import { fakeBrief, fakeEmbedding, fakeImage } from './openrouter-fake-answers.js';
+import { fakeBrief, fakeEmbedding, fakeImage, fakeVisionVerdict } from './openrouter-fake-answers.js';
 import { FAKE_EMBEDDING_MODELS, FAKE_KEY, FAKE_MODELS } from './openrouter-fake-models.js';
 import { seededRandom } from './seeded-random.js';
 
@@ -89,6 +91,8 @@ export interface OpenRouterFake {
   readonly baseUrl: string;
   readonly requests: FakeRequestLog[];
   requestsTo(endpoint: FakeEndpoint): FakeRequestLog[];
+  /** Resolves with the next request to `endpoint` as soon as it arrives, before it is answered (or held by a "hang"). */
+  nextRequest(endpoint: FakeEndpoint): Promise<FakeRequestLog>;
   /** The next requests to `endpoint` get these faults, in order. */
   enqueue(endpoint: FakeEndpoint, ...faults: FakeFault[]): void;
   /** Changes options for later requests. */
@@ -111,6 +115,7 @@ export async function startOpenRouterFake(initial: FakeOptions = {}): Promise<Op
   let rng = seededRandom(options.seed ?? 1);
   const queues = new Map<FakeEndpoint, FakeFault[]>();
   const requests: FakeRequestLog[] = [];
+  const waiting: Array<{ endpoint: FakeEndpoint; resolve: (entry: FakeRequestLog) => void }> = [];
   const prices = createPriceTable();
   let counter = 0;
 
@@ -147,6 +152,10 @@ export async function startOpenRouterFake(initial: FakeOptions = {}): Promise<Op
       body,
     };
     requests.push(entry);
+    for (const w of waiting.filter((x) => x.endpoint === entry.endpoint)) {
+      waiting.splice(waiting.indexOf(w), 1);
+      w.resolve(entry);
+    }
     const reply = (status: number, payload: unknown, extraHeaders: Record<string, string> = {}) => {
       entry.status = status;
       send(res, status, payload, extraHeaders);
@@ -248,6 +257,7 @@ export async function startOpenRouterFake(initial: FakeOptions = {}): Promise<Op
     if (!wantsImage) {
       let content: string;
       if (fault?.kind === 'text') content = fault.content;
+      else if (asksVisionCheck(body, textIn)) content = JSON.stringify(fakeVisionVerdict());
       else {
         const brief = JSON.stringify(fakeBrief(textIn), null, 2);
         content = body.response_format?.type === 'json_schema' ? brief : `Here is the style brief:\n\`\`\`json\n${brief}\n\`\`\``;
@@ -290,6 +300,7 @@ export async function startOpenRouterFake(initial: FakeOptions = {}): Promise<Op
     baseUrl: `http://127.0.0.1:${port}/api/v1`,
     requests,
     requestsTo: (endpoint) => requests.filter((r) => r.endpoint === endpoint),
+    nextRequest: (endpoint) => new Promise((resolve) => waiting.push({ endpoint, resolve })),
     enqueue(endpoint, ...faults) {
       queues.set(endpoint, [...(queues.get(endpoint) ?? []), ...faults]);
     },
@@ -307,6 +318,12 @@ export async function startOpenRouterFake(initial: FakeOptions = {}): Promise<Op
         server.close(() => resolve());
       }),
   };
+}
+
+/** The vision check's request: its structured-output schema, or (for models without one) its questions in the text. */
+function asksVisionCheck(body: ChatRequest, textIn: string): boolean {
+  const format = body.response_format;
+  return (format?.type === 'json_schema' && format.json_schema.name === 'vision_check') || textIn.includes('labelOrTagVisible');
 }
 
 function userParts(body: ChatRequest): ContentPart[] {

@@ -4,7 +4,7 @@
  * metadata.error_type, the model's message) and a hint for the user. Messages are built from
  * key-free parts only; the client redacts the key from anything the server echoes back.
  */
-import { HitlineError, UserInputError, type RunStopCause } from '../../core/errors.js';
+import { HitlineError, NoImageGeneratedError, UserInputError, type RunStopCause } from '../../core/errors.js';
 
 export interface OpenRouterErrorDetails {
   hint?: string;
@@ -53,12 +53,15 @@ export class OpenRouterError extends HitlineError {
 
   /** What reports and JSON logs get: plain fields, never the request or its headers. */
   toJSON(): Record<string, unknown> {
-    const out: Record<string, unknown> = { name: this.name, message: this.message };
-    for (const k of ['hint', 'retryable', 'status', 'code', 'errorType', 'modelMessage', 'model', 'endpoint', 'generationId', 'attempts'] as const) {
-      if (this[k] !== undefined) out[k] = this[k];
-    }
-    return out;
+    return plainFields(this, ['hint', 'retryable', 'status', 'code', 'errorType', 'modelMessage', 'model', 'endpoint', 'generationId', 'attempts']);
   }
+}
+
+/** The error's name, message and those of `keys` that are set. */
+function plainFields<E extends Error>(error: E, keys: ReadonlyArray<keyof E & string>): Record<string, unknown> {
+  const out: Record<string, unknown> = { name: error.name, message: error.message };
+  for (const k of keys) if (error[k] !== undefined) out[k] = error[k];
+  return out;
 }
 
 /** 401, or no key configured: no call can succeed, so a run stops. */
@@ -123,18 +126,34 @@ export class OpenRouterBadResponseError extends OpenRouterError {}
 /** A 200 that is a failure: `finish_reason: "error"` or an `error` object on the choice. */
 export class OpenRouterGenerationError extends OpenRouterError {}
 
-/** An image request whose answer held no image. Carries the model's text (often the reason). */
-export class NoImageGeneratedError extends OpenRouterError {
-  static override retryableByDefault = true;
+/**
+ * An image request whose answer held no image: the port's NoImageGeneratedError (the pipeline recognises it
+ * without knowing OpenRouter, and retries it), with OpenRouter's details and the model's text (often the
+ * reason). Not an OpenRouterError: the generator throws it after reading an answer the client took as good.
+ */
+export class OpenRouterNoImageError extends NoImageGeneratedError {
+  readonly status?: number;
+  readonly model?: string;
+  readonly endpoint?: string;
+  readonly generationId?: string;
+  readonly modelMessage?: string;
   readonly text?: string;
   readonly finishReason?: string;
-  constructor(message: string, details: OpenRouterErrorDetails & { text?: string; finishReason?: string }) {
-    super(message, details);
+  constructor(
+    message: string,
+    details: Pick<OpenRouterErrorDetails, 'hint' | 'status' | 'model' | 'endpoint' | 'generationId' | 'modelMessage'> & { text?: string; finishReason?: string },
+  ) {
+    super(message, { hint: details.hint });
+    this.status = details.status;
+    this.model = details.model;
+    this.endpoint = details.endpoint;
+    this.generationId = details.generationId;
+    this.modelMessage = details.modelMessage;
     this.text = details.text;
     this.finishReason = details.finishReason;
   }
-  override toJSON(): Record<string, unknown> {
-    return { ...super.toJSON(), text: this.text, finishReason: this.finishReason };
+  toJSON(): Record<string, unknown> {
+    return plainFields(this, ['hint', 'retryable', 'status', 'modelMessage', 'model', 'endpoint', 'generationId', 'text', 'finishReason']);
   }
 }
 

@@ -9,7 +9,7 @@ import sharp from 'sharp';
 import type { GenerateRequest, GenerateResult, GeneratedImage, ImageGenerator } from '../../ports/image-generator.js';
 import { outputSize, type AspectRatio, type SizeTier } from '../../core/output-sizes.js';
 import { textOf, type OpenRouterClient } from './client.js';
-import { NoImageGeneratedError, OpenRouterBadResponseError, UnsupportedImageOptionError } from './errors.js';
+import { OpenRouterBadResponseError, OpenRouterNoImageError, UnsupportedImageOptionError } from './errors.js';
 import { clip } from './http-errors.js';
 import { decodeDataUri, toJpegDataUri } from './image-data.js';
 import { imageModelCapabilities, type ImageModelCapabilities } from './image-models.js';
@@ -196,7 +196,7 @@ async function readImages(
   }
   if (images.length === 0) {
     const why = [choice.finish_reason ? `finish_reason "${choice.finish_reason}"` : undefined, ...skipped].filter(Boolean).join('; ');
-    throw new NoImageGeneratedError(
+    throw new OpenRouterNoImageError(
       `${model} returned no image for ${request.product.newId}${why ? ` (${why})` : ''}${text ? `; it said: "${clip(text, 300)}"` : '; it gave no text either'}.`,
       {
         model,

@@ -4,7 +4,8 @@ import type { ReferenceImage } from '../../../src/ports/style-analyzer.js';
 import { createOpenRouterImageGenerator } from '../../../src/adapters/openrouter/image-generator.js';
 import type { GenerateRequest } from '../../../src/ports/image-generator.js';
 import { outputSize } from '../../../src/core/output-sizes.js';
-import { NoImageGeneratedError, UnsupportedImageOptionError } from '../../../src/adapters/openrouter/errors.js';
+import { OpenRouterNoImageError, UnsupportedImageOptionError } from '../../../src/adapters/openrouter/errors.js';
+import { NoImageGeneratedError } from '../../../src/core/errors.js';
 import type { UsageReport } from '../../../src/adapters/openrouter/usage.js';
 import { fakeBrief } from '../../fakes/openrouter-fake-answers.js';
 import { startOpenRouterFake, type OpenRouterFake } from '../../fakes/openrouter-fake.js';
@@ -184,12 +185,15 @@ describe('OpenRouter image generator: answers', () => {
     expect(img.warnings[0]).toContain('1024×1024');
   });
 
-  it('throws NoImageGeneratedError carrying the model text when no image comes back, and still reports usage', async () => {
+  it("throws the port's NoImageGeneratedError carrying the model text when no image comes back, and still reports usage", async () => {
     const { client } = testClient(fake);
     const reports: UsageReport[] = [];
     fake.enqueue('chat', { kind: 'no-image', text: 'I cannot depict this garment on a person.' });
     const err = await failure(createOpenRouterImageGenerator({ client, onUsage: (r) => reports.push(r) }).generate(request()));
     expect(err).toBeInstanceOf(NoImageGeneratedError);
+    expect(err).toBeInstanceOf(OpenRouterNoImageError);
+    expect(err.retryable).toBe(true);
+    expect(err.toJSON()).toMatchObject({ name: 'OpenRouterNoImageError', model: NB2, status: 200, finishReason: 'stop', generationId: expect.stringMatching(/^gen-/) });
     expect(err.text).toBe('I cannot depict this garment on a person.');
     expect(err.message).toContain('I cannot depict this garment');
     expect(err.message).toContain('NEW001');

@@ -36,6 +36,7 @@ export function createLocalStyleAnalyzer(): StyleAnalyzer {
         signal?.throwIfAborted();
         stats.push(await measureReference(ref.product, ref.bytes));
       }
+      signal?.throwIfAborted();
       return buildBrief(product, references.map((r) => r.product), stats);
     },
   };

@@ -86,6 +86,8 @@ export function createRecipeEmbedder(recipe: Recipe): LocalEmbedder {
         opts?.signal?.throwIfAborted();
         out.push(await embedOne(current, cnn));
       }
+      // An abort during the last image still fails the call: no vectors come back from an aborted call.
+      opts?.signal?.throwIfAborted();
       return out;
     },
     async close(): Promise<void> {

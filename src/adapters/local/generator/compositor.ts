@@ -40,7 +40,7 @@ export const LOCAL_COMPOSITOR_ID = 'local/compositor@1';
 /** Enlarging the product photo more than this makes details soft enough to mention. */
 export const MAX_CLEAN_ENLARGEMENT = 3;
 
-/** References looked at, best first, until one makes a usable scene. */
+/** References looked at, best first, until one makes a usable scene; any after these are ignored. */
 const MAX_REFERENCES = 16;
 
 export function createLocalCompositor(): ImageGenerator {
@@ -54,7 +54,7 @@ export function createLocalCompositor(): ImageGenerator {
     maxReferenceImages: MAX_REFERENCES,
     compositesRealProduct: true,
     generate: composite,
-    generateStaged,
+    generateStaged: (request) => generateStaged({ ...request, references: request.references.slice(0, MAX_REFERENCES) }),
   };
 }
 
@@ -96,7 +96,7 @@ async function composite(request: GenerateRequest): Promise<GenerateResult> {
   }
 
   // 2. The scene's source: the best-ranked reference that decodes.
-  const ref = await firstUsableReference(request.references, warnings);
+  const ref = await firstUsableReference(request.references.slice(0, MAX_REFERENCES), warnings);
   signal?.throwIfAborted();
   const source = ref ? sceneSourceFrom(ref) : fallbackSource(request.brief, warnings);
 
@@ -140,6 +140,7 @@ async function composite(request: GenerateRequest): Promise<GenerateResult> {
     ])
     .png({ compressionLevel: 6 })
     .toBuffer();
+  signal?.throwIfAborted();
 
   const refNote = ref ? `scene from reference "${ref.reference.product.id}" (${ref.stats.background.kind} backdrop)` : 'scene from the brief palette';
   return {

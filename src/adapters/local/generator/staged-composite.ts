@@ -39,6 +39,7 @@ export async function generateStaged(request: StagedGenerateRequest): Promise<St
   });
   request.signal?.throwIfAborted();
   const composite = await compositeIntoScene(scene, cutout, { category: request.product.category, variant: request.variant });
+  request.signal?.throwIfAborted();
   return {
     image: { bytes: composite.bytes, mime: 'image/png', width: request.width, height: request.height, warnings: [] },
     productBox: composite.productBox,

@@ -1,0 +1,12 @@
+/** The Embedder contract (test/contract/embedder.contract.ts) against the offline embedder, default recipe and the model-free one. */
+import { createLocalEmbedder, DEFAULT_LOCAL_RECIPE } from '../../../../src/adapters/local/embedder/index.js';
+import { embedderContract } from '../../../contract/embedder.contract.js';
+
+for (const recipe of [DEFAULT_LOCAL_RECIPE, 'histogram'] as const) {
+  embedderContract(`local embedder, recipe ${recipe}`, async () => ({ embedder: createLocalEmbedder({ recipe }) }), {
+    skips: [
+      { test: 'makes no backend call for no input', reason: 'it runs in this process: there is no backend call to count' },
+      { test: 'embeds text into the same space when it declares text support', reason: 'no text model offline (supportsText false): the keyword leg carries text search' },
+    ],
+  });
+}
