@@ -8,9 +8,10 @@ import { z } from 'zod';
 import type { JsonSchemaResponseFormat } from './wire.js';
 
 /**
- * The keywords hitline sends with `strict: true`: a safe part of what OpenAI-style strict structured output
- * accepts (OpenRouter passes the schema on). Keywords such as minLength or default are refused by some
- * providers in strict mode, so they are kept out of the schema (write such rules as zod refinements).
+ * The keywords hitline sends with `strict: true`: the ones its schemas have always used with OpenRouter,
+ * plus enum. Strict mode accepts only a subset of JSON Schema, and which one varies by provider, so any
+ * other keyword (minLength, default, format...) is refused here until it is verified; write such rules as
+ * zod refinements, which stay out of the JSON Schema.
  */
 const STRICT_KEYWORDS = new Set(['type', 'properties', 'required', 'additionalProperties', 'items', 'enum', 'pattern', 'description']);
 
