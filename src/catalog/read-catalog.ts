@@ -5,10 +5,12 @@
  * quoting, a required column absent from the header) throws.
  */
 import { stat } from 'node:fs/promises';
+import type { z } from 'zod';
 import { UserInputError, type RowProblem } from '../core/errors.js';
-import { readCsvTable, type CsvTableRow } from './csv-table.js';
+import { schemaProblems, shownValue } from '../util/schema-problems.js';
+import { readCsvTable } from './csv-table.js';
 import { mapOrdered } from './map-ordered.js';
-import { imagePathInside, optionalPrice, quoteValue, requiredText, salesCount, type Checked } from './row-fields.js';
+import { HIT_COLUMNS, HitRowSchema, NEW_PRODUCT_COLUMNS, NewProductRowSchema, imageAbsPath } from './row-fields.js';
 import type { HitProduct, NewProduct } from '../core/product.js';
 
 export interface CatalogRow<T> {
@@ -29,8 +31,7 @@ export interface CatalogReadResult<T> {
   problems: RowProblem[];
 }
 
-export const HIT_COLUMNS = ['product_id', 'image_path', 'category', 'color', 'style', 'season', 'sales_count', 'description', 'price'] as const;
-export const NEW_PRODUCT_COLUMNS = ['new_id', 'image_path', 'category', 'style', 'season', 'prompt_hint'] as const;
+export { HIT_COLUMNS, NEW_PRODUCT_COLUMNS } from './row-fields.js';
 
 /** Reads products.csv. Required columns: product_id, image_path, category, sales_count; the rest may be absent. */
 export function readHitCatalog(csvPath: string, imagesDir: string): Promise<CatalogReadResult<HitProduct>> {
@@ -38,24 +39,7 @@ export function readHitCatalog(csvPath: string, imagesDir: string): Promise<Cata
     idColumn: 'product_id',
     required: ['product_id', 'image_path', 'category', 'sales_count'],
     known: HIT_COLUMNS,
-    build(cells, check) {
-      const category = check('category', requiredText(cells.cell('category'), 'category'));
-      const sales = check('sales_count', salesCount(cells.cell('sales_count'), 'sales_count'));
-      const price = check('price', optionalPrice(cells.cell('price'), 'price'));
-      if (category === undefined || sales === undefined || price === undefined) return undefined;
-      return (id, imagePath) => ({
-        productId: id,
-        imagePath,
-        category,
-        color: cells.cell('color').trim(),
-        style: cells.cell('style').trim(),
-        season: cells.cell('season').trim(),
-        salesCount: sales,
-        description: cells.cell('description').trim(),
-        price,
-        attributes: cells.extras(),
-      });
-    },
+    schema: HitRowSchema,
   });
 }
 
@@ -65,80 +49,49 @@ export function readNewProducts(csvPath: string, imagesDir: string): Promise<Cat
     idColumn: 'new_id',
     required: ['new_id', 'image_path', 'category'],
     known: NEW_PRODUCT_COLUMNS,
-    build(cells, check) {
-      const category = check('category', requiredText(cells.cell('category'), 'category'));
-      if (category === undefined) return undefined;
-      return (id, imagePath) => ({
-        newId: id,
-        imagePath,
-        category,
-        style: cells.cell('style').trim(),
-        season: cells.cell('season').trim(),
-        promptHint: cells.cell('prompt_hint').trim(),
-        attributes: cells.extras(),
-      });
-    },
+    schema: NewProductRowSchema,
   });
 }
-
-/** Records a refused cell as a problem and returns undefined, or returns the accepted value. */
-type CheckCell = <V>(column: string, result: Checked<V>) => V | undefined;
 
 interface ProductTableSpec<T> {
   idColumn: string;
   required: readonly string[];
   known: readonly string[];
-  /** Checks the kind-specific cells; returns a constructor when all of them are fine. */
-  build(cells: CsvTableRow, check: CheckCell): ((id: string, imagePath: string) => T) | undefined;
-}
-
-interface Candidate<T> {
-  cells: CsvTableRow;
-  value: T;
-  imageAbsPath: string;
-  imagePath: string;
+  /** The row's known cells → the product without its extra columns (row-fields.ts). */
+  schema: z.ZodType<Omit<T, 'attributes'>, Record<string, string>>;
 }
 
 /** How many image files are stat'ed at once: enough to hide disk latency, few enough to be polite. */
 const STAT_CONCURRENCY = 16;
 
-async function readProductTable<T>(file: string, imagesDir: string, spec: ProductTableSpec<T>): Promise<CatalogReadResult<T>> {
+async function readProductTable<T extends HitProduct | NewProduct>(file: string, imagesDir: string, spec: ProductTableSpec<T>): Promise<CatalogReadResult<T>> {
   await requireFolder(imagesDir);
   const table = await readCsvTable(file, spec);
   const problems: RowProblem[] = [...table.problems];
   const firstRowOfId = new Map<string, number>();
-  const candidates: Array<Candidate<T>> = [];
+  const candidates: Array<CatalogRow<T>> = []; // rows whose cells are fine; their image files are checked next
 
   for (const cells of table.rows) {
-    let rowIsBad = false;
-    const check: CheckCell = (column, result) => {
-      if (result.ok) return result.value;
-      problems.push({ file, row: cells.row, column, message: `line ${cells.line}: ${result.reason}` });
-      rowIsBad = true;
-      return undefined;
-    };
-    const id = check(spec.idColumn, requiredText(cells.cell(spec.idColumn), spec.idColumn));
-    const image = check('image_path', imagePathInside(imagesDir, cells.cell('image_path'), 'image_path'));
-    const make = spec.build(cells, check);
-    if (id !== undefined) {
-      const first = firstRowOfId.get(id);
-      if (first !== undefined) {
-        check(spec.idColumn, { ok: false, reason: `duplicate ${spec.idColumn} ${quoteValue(id)}: row ${first} already uses it` });
-      } else {
-        firstRowOfId.set(id, cells.row);
-      }
-    }
-    if (rowIsBad || id === undefined || image === undefined || make === undefined) continue;
-    candidates.push({ cells, value: make(id, image.relative), imageAbsPath: image.absPath, imagePath: image.relative });
+    const problem = (column: string, message: string) => problems.push({ file, row: cells.row, column, message: `line ${cells.line}: ${message}` });
+    const parsed = spec.schema.safeParse(Object.fromEntries(spec.known.map((column) => [column, cells.cell(column)])));
+    if (!parsed.success) for (const p of schemaProblems(parsed.error)) problem(String(p.path[0]), `${String(p.path[0])} ${p.message}`);
+    // A later row with the same id is refused even when the first one had other problems.
+    const id = cells.cell(spec.idColumn).trim();
+    const first = id ? firstRowOfId.get(id) : undefined;
+    if (first !== undefined) problem(spec.idColumn, `duplicate ${spec.idColumn} ${shownValue(id)}: row ${first} already uses it`);
+    else if (id) firstRowOfId.set(id, cells.row);
+    if (!parsed.success || first !== undefined) continue;
+    const value = { ...parsed.data, attributes: cells.extras() } as T;
+    candidates.push({ row: cells.row, line: cells.line, value, imageAbsPath: imageAbsPath(imagesDir, parsed.data.imagePath) });
   }
 
   const rows: Array<CatalogRow<T>> = [];
   const missing = mapOrdered(candidates, STAT_CONCURRENCY, async (c) => ({ c, absent: await imageFileAbsence(c.imageAbsPath) }));
   for await (const { c, absent } of missing) {
     if (absent) {
-      problems.push({ file, row: c.cells.row, column: 'image_path', message: `line ${c.cells.line}: image ${quoteValue(c.imagePath)} ${absent} (looked for ${c.imageAbsPath})` });
+      problems.push({ file, row: c.row, column: 'image_path', message: `line ${c.line}: image ${shownValue(c.value.imagePath)} ${absent} (looked for ${c.imageAbsPath})` });
     } else {
-      rows.push({ row: c.cells.row, line: c.cells.line, value: c.value, imageAbsPath: c.imageAbsPath });
+      rows.push(c);
     }
   }
   problems.sort((a, b) => (a.row ?? 0) - (b.row ?? 0)); // stable: a row's problems keep their column order

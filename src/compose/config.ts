@@ -1,6 +1,6 @@
 /**
  * hitline's settings file: `<workspace>/config.json`, or the file given with `--config`. Everything is
- * optional; flags override it. Unknown keys and wrong types are errors naming the file and the key.
+ * optional; flags override it. Unknown keys and wrong types are errors naming the file and the key path.
  *
  * {
  *   "stages": { "embedder": "auto", "analyzer": "openrouter", "generator": "local" },
@@ -10,29 +10,45 @@
  * }
  */
 import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
 import { UserInputError } from '../core/errors.js';
+import { orList, schemaProblems } from '../util/schema-problems.js';
 
-export type StageChoice = 'auto' | 'local' | 'openrouter';
-export type StoreChoice = 'lancedb' | 'milvus';
+const STAGE_CHOICES = ['auto', 'local', 'openrouter'] as const;
+const STORE_CHOICES = ['lancedb', 'milvus'] as const;
 
-export interface HitlineConfig {
-  stages: { embedder: StageChoice; analyzer: StageChoice; generator: StageChoice };
-  models: { embedding?: string; analyzer?: string; generator?: string };
-  store: StoreChoice;
-  openrouter: { timeoutMs?: number; maxRetries?: number };
-  /** For presets: the model a cloud generation that fails its checks twice is retried with (e.g. Nano Banana Pro). Off when unset. */
-  escalationModel?: string;
+/** A JSON object that refuses keys it does not know, naming the ones it expects (e.g. "unknown stage; expected ..."). */
+function section<Shape extends z.ZodRawShape>(shape: Shape, keyNoun = 'key') {
+  const expected = orList(Object.keys(shape));
+  return z.strictObject(shape, { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown ${keyNoun}; expected ${expected}` : 'must be a JSON object') });
 }
 
-export const DEFAULT_CONFIG: HitlineConfig = {
-  stages: { embedder: 'auto', analyzer: 'auto', generator: 'auto' },
-  models: {},
-  store: 'lancedb',
-  openrouter: {},
-};
+const oneOf = <T extends readonly [string, ...string[]]>(choices: T) => z.enum(choices, { error: `must be one of ${choices.join(', ')}` });
 
-const STAGE_CHOICES: readonly StageChoice[] = ['auto', 'local', 'openrouter'];
-const STORE_CHOICES: readonly StoreChoice[] = ['lancedb', 'milvus'];
+function modelId(example: string) {
+  const problem = `must be an OpenRouter model id like "${example}"`;
+  return z.string({ error: problem }).regex(/^[\w.-]+\/[\w.:-]+$/, { error: problem }).optional();
+}
+
+const atLeastZero = z.number({ error: 'must be a number >= 0' }).min(0, { error: 'must be a number >= 0' }).optional();
+
+const stage = oneOf(STAGE_CHOICES).default('auto');
+
+export const ConfigSchema = section({
+  stages: section({ embedder: stage, analyzer: stage, generator: stage }, 'stage').prefault({}),
+  models: section({ embedding: modelId('vendor/model'), analyzer: modelId('vendor/model'), generator: modelId('vendor/model') }, 'model role').prefault({}),
+  store: oneOf(STORE_CHOICES).default('lancedb'),
+  openrouter: section({ timeoutMs: atLeastZero, maxRetries: atLeastZero }).prefault({}),
+  /** For presets: the model a cloud generation that fails its checks twice is retried with (e.g. Nano Banana Pro). Off when unset. */
+  escalationModel: modelId('google/gemini-3-pro-image-preview'),
+});
+
+export type HitlineConfig = z.output<typeof ConfigSchema>;
+export type StageChoice = (typeof STAGE_CHOICES)[number];
+export type StoreChoice = (typeof STORE_CHOICES)[number];
+
+/** The config with nothing set (every default). */
+export const DEFAULT_CONFIG: HitlineConfig = ConfigSchema.parse({});
 
 /** Reads a config file; a missing file is the default config unless `required` (an explicit --config). */
 export async function loadConfig(file: string, required = false): Promise<HitlineConfig> {
@@ -40,7 +56,7 @@ export async function loadConfig(file: string, required = false): Promise<Hitlin
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT' && !required) return structuredClone(DEFAULT_CONFIG);
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT' && !required) return ConfigSchema.parse({});
     throw new UserInputError(`cannot read the config file ${file}: ${(err as Error).message}`, { hint: 'Check the path given with --config.' });
   }
   let raw: unknown;
@@ -52,43 +68,12 @@ export async function loadConfig(file: string, required = false): Promise<Hitlin
   return parseConfig(raw, file);
 }
 
+/** Checks parsed JSON as a config; every mistake is named by file and key path, e.g. `config.json, key "stages.embedder": ...`. */
 export function parseConfig(raw: unknown, file: string): HitlineConfig {
-  const fail = (key: string, what: string) => new UserInputError(`${file}, key "${key}": ${what}`, { hint: 'See "Configuration" in README.md for the keys hitline reads.' });
-  const config = structuredClone(DEFAULT_CONFIG);
-  const top = asObject(raw, '(top level)', fail);
-  for (const [key, value] of Object.entries(top)) {
-    if (key === 'stages') {
-      for (const [stage, choice] of Object.entries(asObject(value, 'stages', fail))) {
-        if (!(stage in config.stages)) throw fail(`stages.${stage}`, `unknown stage; expected embedder, analyzer or generator`);
-        if (!STAGE_CHOICES.includes(choice as StageChoice)) throw fail(`stages.${stage}`, `must be one of ${STAGE_CHOICES.join(', ')}`);
-        config.stages[stage as keyof HitlineConfig['stages']] = choice as StageChoice;
-      }
-    } else if (key === 'models') {
-      for (const [role, id] of Object.entries(asObject(value, 'models', fail))) {
-        if (!['embedding', 'analyzer', 'generator'].includes(role)) throw fail(`models.${role}`, 'unknown model role; expected embedding, analyzer or generator');
-        if (typeof id !== 'string' || !/^[\w.-]+\/[\w.:-]+$/.test(id)) throw fail(`models.${role}`, 'must be an OpenRouter model id like "vendor/model"');
-        config.models[role as keyof HitlineConfig['models']] = id;
-      }
-    } else if (key === 'store') {
-      if (!STORE_CHOICES.includes(value as StoreChoice)) throw fail('store', `must be one of ${STORE_CHOICES.join(', ')}`);
-      config.store = value as StoreChoice;
-    } else if (key === 'escalationModel') {
-      if (typeof value !== 'string' || !/^[\w.-]+\/[\w.:-]+$/.test(value)) throw fail('escalationModel', 'must be an OpenRouter model id like "google/gemini-3-pro-image-preview"');
-      config.escalationModel = value;
-    } else if (key === 'openrouter') {
-      for (const [k, v] of Object.entries(asObject(value, 'openrouter', fail))) {
-        if (k !== 'timeoutMs' && k !== 'maxRetries') throw fail(`openrouter.${k}`, 'unknown key; expected timeoutMs or maxRetries');
-        if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw fail(`openrouter.${k}`, 'must be a number >= 0');
-        config.openrouter[k] = v;
-      }
-    } else {
-      throw fail(key, 'unknown key; expected stages, models, store, openrouter or escalationModel');
-    }
-  }
-  return config;
-}
-
-function asObject(value: unknown, key: string, fail: (k: string, w: string) => Error): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw fail(key, 'must be a JSON object');
-  return value as Record<string, unknown>;
+  const result = ConfigSchema.safeParse(raw);
+  if (result.success) return result.data;
+  const problems = schemaProblems(result.error).map((p) => `key "${p.path.length ? p.path.join('.') : '(top level)'}": ${p.message}`);
+  throw new UserInputError(problems.length === 1 ? `${file}, ${problems[0]}` : `${file}: ${problems.length} problems:\n  - ${problems.join('\n  - ')}`, {
+    hint: 'See "Configuration" in README.md for the keys hitline reads.',
+  });
 }

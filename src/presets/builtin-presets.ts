@@ -1,8 +1,8 @@
 /**
  * The built-in presets: the starting table of ../shared/reference/marketplaces.md, written in the same
- * shape a seller's config file uses (PresetSpec), so built-ins and overrides go through one validator.
+ * shape a seller's config file uses (PresetSpec), so built-ins and overrides go through one schema.
  */
-import type { PresetSpec } from './validate-preset.js';
+import type { PresetSpec } from './preset.js';
 
 const AMAZON = 'Amazon seller help (2026): main image on RGB 255,255,255, product ≥85% of the frame, JPEG preferred, about 10 MB';
 const SECONDARY = 'secondary source, verify before relying on exact numbers';

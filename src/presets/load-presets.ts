@@ -7,7 +7,9 @@
  *                     "source": "generated", "maxFileMB": 3, "text": "none" } } }
  */
 import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
 import { UserInputError } from '../core/errors.js';
+import { schemaProblems } from '../util/schema-problems.js';
 import { BUILTIN_PRESET_SPECS } from './builtin-presets.js';
 import type { Preset } from './preset.js';
 import { PresetConfigError, validatePresetSpec } from './validate-preset.js';
@@ -54,20 +56,27 @@ export function builtinPresets(): Preset[] {
   return out;
 }
 
+/** A presets file: other top-level keys are left alone. Each preset is checked by validatePresetSpec, against the preset it overrides. */
+const PresetsFileSchema = z.object(
+  {
+    presets: z.record(z.string(), z.unknown(), {
+      error: (issue) =>
+        issue.input === undefined
+          ? 'there is no "presets" key; write { "presets": { "<id>": { ... } } }'
+          : '"presets" must be an object keyed by preset id, e.g. { "amazon-main": { "width": 2400 } }',
+    }),
+  },
+  { error: 'the file must hold a JSON object like { "presets": { "<id>": { ... } } }' },
+);
+
 /** Applies a parsed config object to `presets` (overrides keep their place; additions go last, in file order). */
 export function applyPresetConfig(presets: readonly Preset[], config: unknown, file: string): Preset[] {
-  if (typeof config !== 'object' || config === null || Array.isArray(config)) {
-    throw new PresetConfigError(file, ['the file must hold a JSON object like { "presets": { "<id>": { ... } } }']);
-  }
-  const section = (config as Record<string, unknown>).presets;
-  if (section === undefined) throw new PresetConfigError(file, ['there is no "presets" key; write { "presets": { "<id>": { ... } } }']);
-  if (typeof section !== 'object' || section === null || Array.isArray(section)) {
-    throw new PresetConfigError(file, ['"presets" must be an object keyed by preset id, e.g. { "amazon-main": { "width": 2400 } }']);
-  }
+  const parsed = PresetsFileSchema.safeParse(config);
+  if (!parsed.success) throw new PresetConfigError(file, schemaProblems(parsed.error).map((p) => p.message));
   const byId = new Map(presets.map((p) => [p.id, p]));
   const order = presets.map((p) => p.id);
   const problems: string[] = [];
-  for (const [id, spec] of Object.entries(section as Record<string, unknown>)) {
+  for (const [id, spec] of Object.entries(parsed.data.presets)) {
     const base = byId.get(id);
     const result = validatePresetSpec(id, spec, { base, origin: file });
     problems.push(...result.problems);

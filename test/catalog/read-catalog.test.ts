@@ -80,12 +80,14 @@ describe('readHitCatalog', () => {
     ['fractional sales_count', 'SKU002,SKU002.jpg,midi_dress,red,x,summer,12.5,d,1', 'sales_count', /not a whole number/],
     ['thousands separator in sales_count', 'SKU002,SKU002.jpg,midi_dress,red,x,summer,"1,500",d,1', 'sales_count', /"1,500" is not a whole number/],
     ['negative sales_count', 'SKU002,SKU002.jpg,midi_dress,red,x,summer,-5,d,1', 'sales_count', /sales_count "-5" is negative/],
+    ['sales_count too large for an exact count', 'SKU002,SKU002.jpg,midi_dress,red,x,summer,99999999999999999999,d,1', 'sales_count', /sales_count "99999999999999999999" is too large/],
     ['non-numeric price', 'SKU002,SKU002.jpg,midi_dress,red,x,summer,100,d,$59', 'price', /price "\$59" is not a number/],
     ['negative price', 'SKU002,SKU002.jpg,midi_dress,red,x,summer,100,d,-1', 'price', /price "-1" is negative/],
     ['duplicate product_id', 'SKU001,SKU002.jpg,midi_dress,red,x,summer,100,d,1', 'product_id', /duplicate product_id "SKU001": row 1 already uses it/],
     ['parent-folder image_path', 'SKU002,../secret.jpg,midi_dress,red,x,summer,100,d,1', 'image_path', /"\.\.\/secret\.jpg" points outside the images folder/],
     ['nested escape', 'SKU002,sub/../../secret.jpg,midi_dress,red,x,summer,100,d,1', 'image_path', /points outside the images folder/],
     ['backslash escape', 'SKU002,..\\secret.jpg,midi_dress,red,x,summer,100,d,1', 'image_path', /points outside the images folder/],
+    ['image_path naming the folder itself', 'SKU002,sub/..,midi_dress,red,x,summer,100,d,1', 'image_path', /image_path "sub\/\.\." points outside the images folder/],
     ['absolute image_path', `SKU002,${path.join(root, 'secret.jpg')},midi_dress,red,x,summer,100,d,1`, 'image_path', /is absolute/],
     ['Windows absolute image_path', 'SKU002,C:\\photos\\a.jpg,midi_dress,red,x,summer,100,d,1', 'image_path', /is absolute/],
     ['missing image file', 'SKU002,SKU999.jpg,midi_dress,red,x,summer,100,d,1', 'image_path', /image "SKU999\.jpg" does not exist \(looked for .*SKU999\.jpg\)/],
@@ -109,6 +111,13 @@ describe('readHitCatalog', () => {
     expect(problems.map((p) => [p.row, p.column])).toEqual([[2, 'category'], [2, 'sales_count'], [2, 'price']]);
     expect(formatRowProblem(problems[1])).toBe(`${file}, row 2, column "sales_count": line 3: sales_count "many" is not a whole number (write digits only, e.g. 1500)`);
     expect(rows).toHaveLength(1);
+  });
+
+  it('reads whole-number spellings of sales_count and decimal prices, trimming every cell', async () => {
+    const file = csv(`${HEADER}\nSKU001, SKU001.jpg ,c,,,,+1500.00, d ,.5\nSKU002,SKU002.jpg,c,,,,  7  ,,+3.\n`);
+    const { rows, problems } = await readHitCatalog(file, images);
+    expect(problems).toEqual([]);
+    expect(rows.map((r) => [r.value.imagePath, r.value.salesCount, r.value.description, r.value.price])).toEqual([['SKU001.jpg', 1500, 'd', 0.5], ['SKU002.jpg', 7, '', 3]]);
   });
 
   it('counts rows from the first data row, not physical lines, after multi-line fields and blank lines', async () => {

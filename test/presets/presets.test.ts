@@ -99,6 +99,34 @@ describe('seller config file', () => {
     expect(e.hint).toContain(file);
   });
 
+  it('checks an override together with the preset it changes, and reports every problem of one preset at once', async () => {
+    const file = await configFile({
+      presets: {
+        'amazon-main': { background: 'any', quality: 12.5 },
+        'huge': { width: 9000, height: 9000, format: 'png', source: 'cutout', sizeTier: '8K', notes: 5 },
+        'tiktok-feed': [],
+      },
+    });
+    const error = (await loadPresets({ configFile: file }).catch((e: unknown) => e)) as PresetConfigError;
+    expect(error).toBeInstanceOf(PresetConfigError);
+    expect(error.problems).toEqual([
+      'presets["amazon-main"].quality must be a whole number from 1 to 100, got 12.5',
+      'presets["amazon-main"]: a "cutout" preset places the real product on exact white, so "background" must be "exact-white"',
+      'presets["huge"].sizeTier must be one of "0.5K", "1K", "2K", "4K", got "8K"',
+      'presets["huge"].notes must be a string, got 5',
+      'presets["huge"]: 9000×9000 is over 64 megapixels, more than any marketplace accepts',
+      'presets["tiktok-feed"]: must be an object of preset keys, got a list',
+    ]);
+    expect(error.message.split('\n')[0]).toBe(`${file}: 6 problems with the presets:`);
+  });
+
+  it('fills the keys a new preset leaves out with the defaults', async () => {
+    const presets = await loadPresets({ configFile: await configFile({ presets: { 'shop-main': { width: 1000, height: 1000, format: 'png', source: 'cutout' } } }) });
+    expect(presets[presets.length - 1]).toMatchObject({
+      id: 'shop-main', label: 'shop-main', quality: 90, maxFileBytes: 10 * MB, background: 'exact-white', minFill: 0.85, text: 'none', safeMargin: 0.05, notes: '', aspect: '1:1',
+    });
+  });
+
   it('says what is wrong with an unreadable, non-JSON or misshapen file', async () => {
     await expect(loadPresets({ configFile: '/nonexistent/presets.json' })).rejects.toThrow(/presets\.json: cannot read the presets file \(no such file\)/);
     await expect(loadPresets({ configFile: await configFile('{ "presets": { ') })).rejects.toThrow(/not valid JSON/);

@@ -5,17 +5,21 @@
  * problems back, then a typed error.
  */
 import type { AnalyzeRequest, StyleAnalyzer } from '../../ports/style-analyzer.js';
-import { STYLE_BRIEF_JSON_SCHEMA, STYLE_BRIEF_LIST_FIELDS, STYLE_BRIEF_STRING_FIELDS, styleBriefProblems, type StyleBrief } from '../../core/style-brief.js';
+import { StyleBriefSchema, checkStyleBrief, type StyleBrief } from '../../core/style-brief.js';
 import { textOf, type OpenRouterClient } from './client.js';
 import { EmptyAnswerError, StyleBriefError } from './errors.js';
 import { clip } from './http-errors.js';
 import { toJpegDataUri } from './image-data.js';
 import { OPENROUTER_MODELS, baseModelId } from './models.js';
+import { answerJson, strictResponseFormat } from './structured-output.js';
 import { toUsageReport, type UsageSink } from './usage.js';
 import type { ChatMessage, ChatRequest, ChatResponse, ContentPart } from './wire.js';
 import { UserInputError } from '../../core/errors.js';
 
 type ReasoningEffort = NonNullable<ChatRequest['reasoning']>['effort'];
+
+/** The brief's JSON Schema as models receive it (generated from StyleBriefSchema). */
+export const STYLE_BRIEF_RESPONSE_FORMAT = strictResponseFormat('style_brief', StyleBriefSchema);
 
 export interface OpenRouterStyleAnalyzerOptions {
   client: OpenRouterClient;
@@ -55,7 +59,7 @@ export function createOpenRouterStyleAnalyzer(options: OpenRouterStyleAnalyzerOp
   async function ask(messages: ChatMessage[], request: AnalyzeRequest, note?: string): Promise<{ text: string; finishReason?: string }> {
     const body: ChatRequest = { model, messages, temperature, max_tokens: maxTokens };
     if (reasoningEffort) body.reasoning = { effort: reasoningEffort };
-    if (supportsJsonSchema) body.response_format = { type: 'json_schema', json_schema: { name: 'style_brief', strict: true, schema: STYLE_BRIEF_JSON_SCHEMA } };
+    if (supportsJsonSchema) body.response_format = STYLE_BRIEF_RESPONSE_FORMAT;
     let last: ChatResponse | undefined;
     for (const attemptNote of [note, 'empty-retry']) {
       last = await client.chat(body, {
@@ -135,8 +139,8 @@ export function createOpenRouterStyleAnalyzer(options: OpenRouterStyleAnalyzerOp
 
 function instruction(request: AnalyzeRequest, count: number, structured: boolean): string {
   const p = request.product;
-  const fields = Object.entries(STYLE_BRIEF_JSON_SCHEMA.properties)
-    .map(([name, spec]) => `- ${name}: ${(spec as { description?: string }).description ?? name}${spec.type === 'array' ? ' (list of strings)' : ''}`)
+  const fields = Object.entries(STYLE_BRIEF_RESPONSE_FORMAT.json_schema.schema.properties)
+    .map(([name, spec]) => `- ${name}: ${spec.description ?? name}${spec.type === 'array' ? ' (list of strings)' : ''}`)
     .join('\n');
   const refs = request.references
     .slice(0, count)
@@ -172,26 +176,6 @@ function repairInstruction(problems: string[], finishReason?: string): string {
 
 /** Parses a brief out of a model answer (tolerating ```json fences and prose around the object). */
 export function parseBrief(text: string): { brief?: StyleBrief; problems: string[] } {
-  const json = extractJson(text);
-  let value: unknown;
-  try {
-    value = JSON.parse(json);
-  } catch (e) {
-    return { problems: [`the answer is not valid JSON (${(e as Error).message})`] };
-  }
-  const problems = styleBriefProblems(value);
-  if (problems.length) return { problems };
-  const v = value as Record<string, unknown>;
-  const brief = {} as Record<string, unknown>;
-  for (const f of STYLE_BRIEF_STRING_FIELDS) brief[f] = (v[f] as string).trim();
-  for (const f of STYLE_BRIEF_LIST_FIELDS) brief[f] = (v[f] as string[]).map((s) => s.trim()).filter(Boolean);
-  return { brief: brief as unknown as StyleBrief, problems: [] };
-}
-
-function extractJson(text: string): string {
-  const fenced = /```(?:json|JSON)?\s*([\s\S]*?)```/.exec(text);
-  if (fenced) return fenced[1].trim();
-  const start = text.indexOf('{');
-  const end = text.lastIndexOf('}');
-  return start !== -1 && end > start ? text.slice(start, end + 1) : text.trim();
+  const json = answerJson(text);
+  return json.ok ? checkStyleBrief(json.value) : { problems: [json.problem] };
 }

@@ -3,11 +3,13 @@
  * sees the product photo and the delivered image and answers four questions as JSON: same product? label or
  * tag visible? extra items? garbled text? Implements the VisionChecker port of quality-checks.ts.
  */
+import { z } from 'zod';
 import { textOf, type OpenRouterClient } from './client.js';
 import { OpenRouterBadResponseError } from './errors.js';
 import { clip } from './http-errors.js';
 import { toJpegDataUri } from './image-data.js';
 import { OPENROUTER_MODELS, baseModelId } from './models.js';
+import { answerJson, strictResponseFormat } from './structured-output.js';
 import { toUsageReport, type UsageSink } from './usage.js';
 import type { ChatRequest, ContentPart } from './wire.js';
 import type { VisionChecker, VisionCheckRequest, VisionVerdict } from '../../ports/vision-checker.js';
@@ -25,18 +27,25 @@ export interface OpenRouterVisionCheckerOptions {
   productId?: string;
 }
 
-export const VISION_VERDICT_SCHEMA = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['sameProduct', 'labelOrTagVisible', 'extraItems', 'garbledText', 'notes'],
-  properties: {
-    sameProduct: { type: 'boolean', description: 'Image 2 shows the same product as Image 1: same colours, pattern, shape and details' },
-    labelOrTagVisible: { type: 'boolean', description: 'A neck label, care label, hang tag or price tag is visible in Image 2' },
-    extraItems: { type: 'boolean', description: 'Image 2 shows products or items that are not in Image 1 (props from the scene do not count)' },
-    garbledText: { type: 'boolean', description: 'Image 2 has misspelled, garbled or meaningless text or letters (other than the intended copy)' },
-    notes: { type: 'string', description: 'One short sentence on what is wrong, or "ok"' },
+const flag = (field: string, description: string) => z.boolean({ error: `"${field}" must be true or false` }).describe(description);
+
+/** The verdict a model answers with; the port's VisionVerdict, with the notes clipped to one line of 200 characters. */
+export const VisionVerdictSchema = z.object(
+  {
+    sameProduct: flag('sameProduct', 'Image 2 shows the same product as Image 1: same colours, pattern, shape and details'),
+    labelOrTagVisible: flag('labelOrTagVisible', 'A neck label, care label, hang tag or price tag is visible in Image 2'),
+    extraItems: flag('extraItems', 'Image 2 shows products or items that are not in Image 1 (props from the scene do not count)'),
+    garbledText: flag('garbledText', 'Image 2 has misspelled, garbled or meaningless text or letters (other than the intended copy)'),
+    notes: z
+      .string({ error: '"notes" must be a string' })
+      .overwrite((notes) => clip(notes, 200))
+      .describe('One short sentence on what is wrong, or "ok"'),
   },
-} as const;
+  { error: 'the answer must be a JSON object' },
+) satisfies z.ZodType<VisionVerdict>;
+
+/** The verdict's JSON Schema as models receive it (generated from VisionVerdictSchema). */
+export const VISION_VERDICT_RESPONSE_FORMAT = strictResponseFormat('vision_check', VisionVerdictSchema);
 
 export function createOpenRouterVisionChecker(options: OpenRouterVisionCheckerOptions): VisionChecker {
   const { client, onUsage } = options;
@@ -59,15 +68,15 @@ export function createOpenRouterVisionChecker(options: OpenRouterVisionCheckerOp
         { type: 'image_url', image_url: { url: output.uri } },
       ];
       const body: ChatRequest = { model, messages: [{ role: 'user', content }], temperature: 0, max_tokens: 400, reasoning: { effort: 'none' } };
-      if (structured) body.response_format = { type: 'json_schema', json_schema: { name: 'vision_check', strict: true, schema: VISION_VERDICT_SCHEMA } };
+      if (structured) body.response_format = VISION_VERDICT_RESPONSE_FORMAT;
       const response = await client.chat(body, {
         signal: request.signal,
         onUsage: onUsage && ((usage, answer) => onUsage(toUsageReport({ stage: 'analyze', model, productId: options.productId, note: 'vision-check' }, usage, answer))),
       });
       const text = textOf(response.choices[0]?.message?.content)?.trim() ?? '';
-      const verdict = parseVisionVerdict(text);
+      const { verdict, problems } = parseVisionVerdict(text);
       if (!verdict) {
-        throw new OpenRouterBadResponseError(`${model} did not answer the vision check with the expected JSON; answer began: "${clip(client.redact(text), 160)}"`, {
+        throw new OpenRouterBadResponseError(`${model} did not answer the vision check with the expected JSON (${problems.join('; ')}); answer began: "${clip(client.redact(text), 160)}"`, {
           model, endpoint: 'POST /chat/completions', status: 200, generationId: response.id, retryable: true,
           hint: 'Run again, or choose another vision model for the check.',
         });
@@ -90,26 +99,10 @@ function visionInstruction(request: VisionCheckRequest, structured: boolean): st
   ].filter(Boolean).join('\n');
 }
 
-/** The verdict in a model answer (tolerating ```json fences and prose around the object); undefined when absent or malformed. */
-export function parseVisionVerdict(text: string): VisionVerdict | undefined {
-  const start = text.indexOf('{');
-  const end = text.lastIndexOf('}');
-  if (start < 0 || end <= start) return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(text.slice(start, end + 1));
-  } catch {
-    return undefined;
-  }
-  if (typeof value !== 'object' || value === null) return undefined;
-  const v = value as Record<string, unknown>;
-  const flags = ['sameProduct', 'labelOrTagVisible', 'extraItems', 'garbledText'] as const;
-  if (!flags.every((k) => typeof v[k] === 'boolean')) return undefined;
-  return {
-    sameProduct: v.sameProduct as boolean,
-    labelOrTagVisible: v.labelOrTagVisible as boolean,
-    extraItems: v.extraItems as boolean,
-    garbledText: v.garbledText as boolean,
-    notes: typeof v.notes === 'string' ? clip(v.notes, 200) : '',
-  };
+/** The verdict in a model answer (tolerating ```json fences and prose around the object), or what is wrong with it. */
+export function parseVisionVerdict(text: string): { verdict?: VisionVerdict; problems: string[] } {
+  const json = answerJson(text);
+  if (!json.ok) return { problems: [json.problem] };
+  const result = VisionVerdictSchema.safeParse(json.value);
+  return result.success ? { verdict: result.data, problems: [] } : { problems: [...new Set(result.error.issues.map((issue) => issue.message))] };
 }

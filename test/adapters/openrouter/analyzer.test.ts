@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createOpenRouterStyleAnalyzer, parseBrief } from '../../../src/adapters/openrouter/style-analyzer.js';
-import { STYLE_BRIEF_JSON_SCHEMA, styleBriefProblems } from '../../../src/core/style-brief.js';
+import { styleBriefProblems } from '../../../src/core/style-brief.js';
 import type { ReferenceImage } from '../../../src/ports/style-analyzer.js';
 import { EmptyAnswerError, StyleBriefError } from '../../../src/adapters/openrouter/errors.js';
 import type { UsageReport } from '../../../src/adapters/openrouter/usage.js';
@@ -61,14 +61,37 @@ describe('OpenRouter style analyzer', () => {
     expect([first.width, first.height]).toEqual([1024, 683]);
   });
 
-  it('asks for structured output with the style brief JSON schema', async () => {
+  it('asks for structured output with the style brief JSON schema generated from the zod schema', async () => {
     const { client } = testClient(fake);
     await createOpenRouterStyleAnalyzer({ client }).analyze({ product, references: refs });
     const rf = fake.requestsTo('chat')[0].body.response_format;
     expect(rf.type).toBe('json_schema');
     expect(rf.json_schema.name).toBe('style_brief');
     expect(rf.json_schema.strict).toBe(true);
-    expect(rf.json_schema.schema).toEqual(JSON.parse(JSON.stringify(STYLE_BRIEF_JSON_SCHEMA)));
+    // What strict structured output needs: a closed object, every property required, the #rrggbb pattern,
+    // the descriptions the model reads, and no keyword strict mode refuses (no minLength, no $schema).
+    const text = { type: 'string' };
+    const list = { type: 'array', items: { type: 'string' } };
+    expect(rf.json_schema.schema).toEqual({
+      type: 'object',
+      additionalProperties: false,
+      required: ['scene', 'background', 'lighting', 'colorTone', 'palette', 'composition', 'pose', 'mood', 'props', 'negatives', 'prompt'],
+      properties: {
+        scene: { ...text, description: 'Setting of the photos' },
+        background: { ...text, description: 'Background: plain, textured, outdoor...' },
+        lighting: { ...text, description: 'Light direction, softness, contrast' },
+        colorTone: { ...text, description: 'Warm/neutral/cool and saturation' },
+        palette: { type: 'array', items: { type: 'string', pattern: '^#[0-9a-fA-F]{6}$' }, description: 'Dominant colours as #rrggbb' },
+        composition: { ...text, description: 'Framing, camera distance, subject placement' },
+        pose: { ...text, description: 'Model pose or product arrangement' },
+        mood: text,
+        props: list,
+        negatives: { ...list, description: 'What must not appear' },
+        prompt: { ...text, description: 'Generation prompt, at most 100 words' },
+      },
+    });
+    // The instruction lists the same fields with their descriptions.
+    expect(fake.requestsTo('chat')[0].body.messages[0].content[0].text).toContain('- palette: Dominant colours as #rrggbb (list of strings)');
   });
 
   it('without structured output, parses the JSON out of a fenced answer', async () => {
@@ -94,6 +117,7 @@ describe('OpenRouter style analyzer', () => {
     expect(repair[1].content).toBe(JSON.stringify(bad));
     expect(repair[2].content).toContain('palette colour "red" is not #rrggbb');
     expect(repair[2].content).toContain('"prompt" must be a non-empty string');
+    expect(repair[2].content.split('\n').filter((line: string) => line.startsWith('- '))).toHaveLength(2);
     expect(reports.map((r) => [r.stage, r.productId, r.note])).toEqual([
       ['analyze', 'NEW001', undefined],
       ['analyze', 'NEW001', 'repair'],
@@ -155,5 +179,23 @@ describe('parseBrief', () => {
   it('drops fields outside the schema and reports bad JSON', () => {
     expect(parseBrief(JSON.stringify({ ...good, extra: 1 })).brief).toEqual(good);
     expect(parseBrief('{"scene": ').problems[0]).toMatch(/not valid JSON/);
+  });
+  it('trims strings and drops empty list entries', () => {
+    const padded = { ...good, scene: `  ${good.scene}\n`, props: [' bag ', '', '  '], palette: ['#A0b1C2'] };
+    expect(parseBrief(JSON.stringify(padded)).brief).toEqual({ ...good, props: ['bag'], palette: ['#A0b1C2'] });
+  });
+  it('names every bad field in words a model can act on', () => {
+    const { lighting: _missing, ...rest } = good;
+    const bad = { ...rest, scene: '   ', mood: 3, props: 'bag', negatives: ['ok', 7], palette: ['#12345', '#abcdef'], prompt: 'word '.repeat(101) };
+    expect(parseBrief(JSON.stringify(bad)).problems).toEqual([
+      '"scene" must be a non-empty string',
+      '"lighting" must be a non-empty string',
+      'palette colour "#12345" is not #rrggbb',
+      '"mood" must be a non-empty string',
+      '"props" must be a list of strings',
+      '"negatives" must be a list of strings',
+      '"prompt" has 101 words, at most 100',
+    ]);
+    expect(parseBrief('[1, 2]').problems).toEqual(['the brief must be a JSON object']);
   });
 });

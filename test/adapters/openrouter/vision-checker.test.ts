@@ -30,6 +30,11 @@ describe('OpenRouter vision checker', () => {
     expect(parts[0].text).toMatch(/labelOrTagVisible/);
     expect(parts[0].text).toContain('"Quick Dry Tee"');
     expect(request.body.response_format?.json_schema?.name).toBe('vision_check');
+    expect(request.body.response_format?.json_schema?.strict).toBe(true);
+    const schema = request.body.response_format?.json_schema?.schema;
+    expect(schema).toMatchObject({ type: 'object', additionalProperties: false, required: ['sameProduct', 'labelOrTagVisible', 'extraItems', 'garbledText', 'notes'] });
+    expect(schema.properties.sameProduct).toEqual({ type: 'boolean', description: 'Image 2 shows the same product as Image 1: same colours, pattern, shape and details' });
+    expect(schema.properties.notes).toEqual({ type: 'string', description: 'One short sentence on what is wrong, or "ok"' });
     expect(usage).toHaveLength(1);
     expect(usage[0]).toMatchObject({ stage: 'analyze', note: 'vision-check', productId: 'NEW-001' });
   });
@@ -43,11 +48,35 @@ describe('OpenRouter vision checker', () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenRouterBadResponseError);
     expect((error as OpenRouterBadResponseError).retryable).toBe(true);
+    expect((error as Error).message).toMatch(/not valid JSON/);
   });
 
-  it('parses verdicts in fences and refuses partial ones', () => {
-    expect(parseVisionVerdict('```json\n{"sameProduct":false,"labelOrTagVisible":false,"extraItems":true,"garbledText":false,"notes":"a second bag"}\n```'))
+  it('says which field of the verdict is wrong', async () => {
+    fake.reset();
+    fake.enqueue('chat', { kind: 'text', content: '{"sameProduct": "yes", "labelOrTagVisible": false, "extraItems": false, "garbledText": false, "notes": "ok"}' });
+    const checker = createOpenRouterVisionChecker({ client: testClient(fake).client });
+    const error = await checker
+      .check({ productImage: await solidImage(100, 100, { r: 1, g: 2, b: 3 }), output: await solidImage(100, 100, { r: 1, g: 2, b: 3 }), presetId: 'x', drawnText: [] })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OpenRouterBadResponseError);
+    expect((error as Error).message).toContain('"sameProduct" must be true or false');
+  });
+
+  it('parses verdicts in fences and refuses partial ones, naming each bad field', () => {
+    expect(parseVisionVerdict('```json\n{"sameProduct":false,"labelOrTagVisible":false,"extraItems":true,"garbledText":false,"notes":"a second bag"}\n```').verdict)
       .toMatchObject({ sameProduct: false, extraItems: true, notes: 'a second bag' });
-    expect(parseVisionVerdict('{"sameProduct": "yes"}')).toBeUndefined();
+    const partial = parseVisionVerdict('{"sameProduct": "yes", "extraItems": false}');
+    expect(partial.verdict).toBeUndefined();
+    expect(partial.problems).toEqual([
+      '"sameProduct" must be true or false', '"labelOrTagVisible" must be true or false', '"garbledText" must be true or false', '"notes" must be a string',
+    ]);
+  });
+
+  it('keeps long notes to one clipped line', () => {
+    const notes = `a second bag\n${'and more '.repeat(40)}`;
+    const { verdict } = parseVisionVerdict(JSON.stringify({ sameProduct: true, labelOrTagVisible: false, extraItems: true, garbledText: false, notes }));
+    expect(verdict?.notes).toMatch(/^a second bag and more/);
+    expect(verdict?.notes.length).toBeLessThanOrEqual(201);
+    expect(verdict?.notes).not.toContain('\n');
   });
 });

@@ -3,9 +3,8 @@
  * Sentences are added in order of importance until the next one would pass the limit, so the
  * product and the scene always make it in and the long tail is what gets dropped.
  */
-import { wordCount } from '../../../core/style-brief.js';
+import { BRIEF_PROMPT_MAX_WORDS, wordCount } from '../../../core/style-brief.js';
 
-export const BRIEF_PROMPT_MAX_WORDS = 100;
 /** A prompt hint longer than this is clipped, so it cannot crowd out the scene. */
 const HINT_MAX_WORDS = 30;
 

@@ -40,9 +40,38 @@ describe('config.json', () => {
       expect(() => parseConfig(raw, '/ws/config.json')).toThrow(UserInputError);
       expect(() => parseConfig(raw, '/ws/config.json')).toThrow(message);
     }
+    expect(() => parseConfig({ stages: { embedder: 'gpu' } }, 'config.json')).toThrow(/^config\.json, key "stages\.embedder": must be one of auto, local, openrouter$/);
+    expect(() => parseConfig({ models: { painter: 'a/b' } }, 'config.json')).toThrow('key "models.painter": unknown model role; expected embedding, analyzer or generator');
+    expect(() => parseConfig({ openrouter: { retries: 1 } }, 'config.json')).toThrow('key "openrouter.retries": unknown key; expected timeoutMs or maxRetries');
+    expect(() => parseConfig({ openrouter: { maxRetries: '3' } }, 'config.json')).toThrow('key "openrouter.maxRetries": must be a number >= 0');
+    expect(() => parseConfig({ stages: 'local' }, 'config.json')).toThrow('key "stages": must be a JSON object');
     const dir = await mkdtemp(path.join(os.tmpdir(), 'hitline-config-'));
     await writeFile(path.join(dir, 'config.json'), '{ "stages": ');
     await expect(loadConfig(path.join(dir, 'config.json'))).rejects.toThrow(/config.json is not valid JSON/);
+  });
+
+
+  it('reports every mistake of a file at once', () => {
+    const error = (() => {
+      try {
+        parseConfig({ store: 'postgres', stages: { generator: 'cloud', painter: 'local' }, colour: 'red' }, '/ws/config.json');
+      } catch (e) {
+        return e as UserInputError;
+      }
+    })();
+    expect(error?.message.split('\n')).toEqual([
+      '/ws/config.json: 4 problems:',
+      '  - key "stages.generator": must be one of auto, local, openrouter',
+      '  - key "stages.painter": unknown stage; expected embedder, analyzer or generator',
+      '  - key "store": must be one of lancedb, milvus',
+      '  - key "colour": unknown key; expected stages, models, store, openrouter or escalationModel',
+    ]);
+    expect(error?.hint).toMatch(/Configuration/);
+  });
+
+  it('fills what a file leaves out with the defaults', () => {
+    expect(DEFAULT_CONFIG).toEqual({ stages: { embedder: 'auto', analyzer: 'auto', generator: 'auto' }, models: {}, store: 'lancedb', openrouter: {} });
+    expect(parseConfig({ stages: { analyzer: 'local' } }, 'config.json')).toEqual({ ...DEFAULT_CONFIG, stages: { embedder: 'auto', analyzer: 'local', generator: 'auto' } });
   });
 });
 
