@@ -61,7 +61,8 @@ export async function acquireWorkspaceLock(lockPath: string, options: WorkspaceL
     return await acquire(lockPath, options);
   } catch (err) {
     if (!isNodeFsError(err)) throw err;
-    throw fileSystemError(err, { action: `take the write lock ${lockPath}`, folder: options.target ?? path.dirname(lockPath) });
+    const folder = options.target ?? path.dirname(lockPath);
+    throw fileSystemError(err, { action: `take the write lock of ${folder}`, folder });
   }
 }
 
