@@ -2,7 +2,8 @@
  * The embedded VectorStore: one LanceDB table in a folder on disk. Arguments are checked by the rules
  * both stores share (adapters/store-rules); reads go straight to LanceDB (search-legs.ts); every write
  * goes through WriteQueue (one writer per folder across threads of work and processes). Whatever LanceDB
- * or the filesystem throws leaves as a HitlineError naming the folder (errors.ts).
+ * or the filesystem throws leaves as a HitlineError naming the folder (errors.ts). One file because it is
+ * one class: the port's methods share the connection, the open table and the write queue.
  */
 import { mkdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';

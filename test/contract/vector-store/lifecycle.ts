@@ -4,6 +4,7 @@ import { EmbedderMismatchError, HitlineError } from '../../../src/core/errors.js
 import type { EmbedderInfo, StoredProduct } from '../../../src/ports/vector-store.js';
 import { keywordText } from '../../../src/search/tokenize.js';
 import { DIM, EMBEDDER, catalogFixture, makeProduct, randomUnitVector, record, seededRandom } from './fixture.js';
+import { required } from '../contract-kit.js';
 import type { ContractSuite } from './suite.js';
 
 export function lifecycleTests(suite: ContractSuite): void {
@@ -51,9 +52,8 @@ export function lifecycleTests(suite: ContractSuite): void {
   describe('recreate', () => {
     suite.test('recreate empties the store and records the new embedder; vectors of the old one are then refused', async () => {
       await suite.withStore(catalogFixture().slice(0, 5), async (store) => {
-        if (!store.recreate) throw new Error(`${suite.adapter} has no recreate(): declare a skip for this test with the reason`);
         const other: EmbedderInfo = { embedderId: 'contract/other@2', dimension: 8 };
-        await store.recreate(other);
+        await required(store.recreate?.bind(store), 'a store with recreate()')(other);
         expect(await store.recordedEmbedder()).toEqual(other);
         expect(await store.count()).toBe(0);
         expect(await store.get(['p000', 'p001'])).toEqual([]);
@@ -72,8 +72,7 @@ export function lifecycleTests(suite: ContractSuite): void {
     suite.test('recreate with the same embedder empties the store and leaves it usable', async () => {
       const rows = catalogFixture();
       await suite.withStore(rows, async (store) => {
-        if (!store.recreate) throw new Error(`${suite.adapter} has no recreate(): declare a skip for this test with the reason`);
-        await store.recreate(EMBEDDER);
+        await required(store.recreate?.bind(store), 'a store with recreate()')(EMBEDDER);
         expect(await store.count()).toBe(0);
         expect(await store.keywordSearch(keywordText('wool'), { filter: [], limit: 50 })).toEqual([]);
         await store.upsert(rows.slice(0, 3));
@@ -122,8 +121,7 @@ export function lifecycleTests(suite: ContractSuite): void {
       const rows = catalogFixture();
       await suite.withStore(rows, async (store, ctx) => {
         await store.optimize();
-        if (!ctx.reopen) throw new Error(`${suite.adapter} gives no reopen(): declare a skip for this test with the reason`);
-        const second = await ctx.reopen();
+        const second = await required(ctx.reopen, 'a reopen() giving a second store object on the same storage')();
         try {
           expect(await second.recordedEmbedder()).toEqual(EMBEDDER);
           await second.open(EMBEDDER);

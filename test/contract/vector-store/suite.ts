@@ -1,13 +1,13 @@
 /**
  * What every group of the VectorStore contract is written against: the adapter's store factory, a
- * `test` that honours the adapter's declared skips, and `withStore` (a fresh, opened store, always
- * cleaned up). An adapter that cannot do something declares it by test title with its reason
- * (runVectorStoreContract's `skips`); the suite prints the list and fails on a title no test has, so a
- * skip never outlives the test it was for.
+ * `test` that honours the adapter's declared skips (contract-kit.ts: each skip names a test of
+ * tests.ts with its reason, is printed, and is refused when it names no test), and `withStore` (a fresh,
+ * opened store, always cleaned up).
  */
-import { it } from 'vitest';
 import type { StoredProduct, VectorStore } from '../../../src/ports/vector-store.js';
+import { contractTests, type ContractSkip } from '../contract-kit.js';
 import { DIM, EMBEDDER } from './fixture.js';
+import { VECTOR_STORE_TESTS, type VectorStoreTest } from './tests.js';
 
 export interface ContractStore {
   store: VectorStore;
@@ -18,25 +18,28 @@ export interface ContractStore {
 
 export type MakeContractStore = (dimension: number) => Promise<ContractStore>;
 
-/** Test title → why this adapter cannot pass it. */
-export type ContractSkips = Readonly<Record<string, string>>;
-
 export class ContractSuite {
-  private readonly titles = new Set<string>();
+  private readonly defined = new Set<VectorStoreTest>();
+  private readonly register: (name: VectorStoreTest, fn: () => Promise<void>) => void;
 
   constructor(
-    readonly adapter: string,
+    adapter: string,
     readonly makeStore: MakeContractStore,
-    private readonly skips: ContractSkips,
-  ) {}
+    skips: ReadonlyArray<ContractSkip<VectorStoreTest>> = [],
+  ) {
+    this.register = contractTests(`VectorStore contract: ${adapter}`, VECTOR_STORE_TESTS, skips);
+  }
 
-  /** Defines one contract test, or its visible skip when the adapter declared one for this title. */
-  test(title: string, body: () => Promise<void>): void {
-    if (this.titles.has(title)) throw new Error(`VectorStore contract: two tests are titled "${title}"; skips name tests by title`);
-    this.titles.add(title);
-    const reason = this.skips[title];
-    if (reason === undefined) it(title, body);
-    else it.skip(`${title} [skipped for ${this.adapter}: ${reason}]`, body);
+  /** Defines one contract test, or its visible skip when the adapter declared one. */
+  test(name: VectorStoreTest, body: () => Promise<void>): void {
+    if (this.defined.has(name)) throw new Error(`VectorStore contract: "${name}" is defined twice`);
+    this.defined.add(name);
+    this.register(name, body);
+  }
+
+  /** Tests tests.ts lists that no group defined (read once collection is over, e.g. in a test). */
+  undefinedTests(): VectorStoreTest[] {
+    return VECTOR_STORE_TESTS.filter((name) => !this.defined.has(name));
   }
 
   /** A fresh, opened store holding `rows`; always closed and cleaned up. */
@@ -50,17 +53,5 @@ export class ContractSuite {
       await ctx.store.close();
       await ctx.cleanup();
     }
-  }
-
-  /** The declared skips, one line each, as the suite prints them. */
-  skipReport(): string {
-    const entries = Object.entries(this.skips);
-    if (entries.length === 0) return `VectorStore contract: ${this.adapter} runs every test (no skips declared)`;
-    return [`VectorStore contract: ${this.adapter} skips ${entries.length} test(s):`, ...entries.map(([title, why]) => `  - ${title}: ${why}`)].join('\n');
-  }
-
-  /** Declared skips whose title matches no test (call after every test is defined). */
-  unknownSkips(): string[] {
-    return Object.keys(this.skips).filter((title) => !this.titles.has(title));
   }
 }
