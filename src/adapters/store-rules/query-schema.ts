@@ -7,15 +7,17 @@
 import { z } from 'zod';
 import { NUMBER_FIELDS, STRING_FIELDS, type Filter } from '../../core/filter.js';
 import type { EmbedderInfo, HybridQuery, LegQuery } from '../../ports/vector-store.js';
+import { shownValue } from '../../util/schema-problems.js';
 import { MAX_DIMENSION, MAX_HITS } from './limits.js';
-import { refusal, type HintFor, type IssueParams } from './refusal.js';
+import { refusal, worded, type HintFor } from './refusal.js';
 import { vectorSchema } from './vector-schema.js';
 
-const HITS = `must be a whole number from 0 to ${MAX_HITS}`;
-const hitCount = z.number({ error: HITS }).int({ error: HITS }).min(0, { error: HITS }).max(MAX_HITS, { error: HITS });
-const RRF_K = 'must be a finite number >= 0';
-const WEIGHT = 'must be a finite number >= 0';
-const weight = z.number({ error: WEIGHT }).min(0, { error: WEIGHT });
+const HITS = worded(`must be a whole number from 0 to ${MAX_HITS}`);
+const hitCount = z.number(HITS).int(HITS).min(0, HITS).max(MAX_HITS, HITS);
+const NON_NEGATIVE = worded('must be a finite number >= 0');
+const weight = z.number(NON_NEGATIVE).min(0, NON_NEGATIVE);
+const TEXT = worded('must be text');
+const OBJECT = worded('must be an object');
 
 const FIELDS = [...STRING_FIELDS, ...NUMBER_FIELDS] as const;
 const TEXT_OPS = ['eq', 'neq', 'in'];
@@ -25,60 +27,60 @@ const NUMBER_OPS = ['eq', 'gt', 'gte', 'lt', 'lte'];
 const condition = z
   .object(
     {
-      field: z.enum(FIELDS, { error: `must be one of ${FIELDS.join(', ')}` }),
-      op: z.enum(['eq', 'neq', 'in', 'gt', 'gte', 'lt', 'lte'], { error: 'must be one of eq, neq, in, gt, gte, lt, lte' }),
+      field: z.enum(FIELDS, worded(`must be one of ${FIELDS.join(', ')}`)),
+      op: z.enum(['eq', 'neq', 'in', 'gt', 'gte', 'lt', 'lte'], worded('must be one of eq, neq, in, gt, gte, lt, lte')),
       value: z.unknown().optional(),
       values: z.unknown().optional(),
     },
-    { error: 'must be a condition object' },
+    worded('must be a condition object'),
   )
   .superRefine((c, ctx) => {
-    const issue = (path: Array<string | number>, message: string, kind?: IssueParams['kind']) =>
-      ctx.addIssue({ code: 'custom', path, message, params: { kind } satisfies IssueParams });
+    const issue = (path: Array<string | number>, message: string) => ctx.addIssue({ code: 'custom', path, message });
+    const got = (value: unknown) => `got ${shownValue(value)}`;
     const isText = (STRING_FIELDS as readonly string[]).includes(c.field);
     const ops = isText ? TEXT_OPS : NUMBER_OPS;
     if (!ops.includes(c.op)) {
-      issue(['op'], `"${c.op}" does not apply to ${c.field} (it takes ${ops.join(', ')})`, 'condition');
+      issue(['op'], `"${c.op}" does not apply to ${c.field} (it takes ${ops.join(', ')})`);
     } else if (c.op === 'in') {
-      if (!Array.isArray(c.values)) issue(['values'], 'must be a list of text values');
-      else c.values.forEach((v, i) => typeof v !== 'string' && issue(['values', i], 'must be text'));
+      if (!Array.isArray(c.values)) issue(['values'], `must be a list of text values, ${got(c.values)}`);
+      else c.values.forEach((v, i) => typeof v !== 'string' && issue(['values', i], `must be text, ${got(v)}`));
     } else if (isText ? typeof c.value !== 'string' : typeof c.value !== 'number' || !Number.isFinite(c.value)) {
-      issue(['value'], isText ? 'must be text' : 'must be a finite number');
+      issue(['value'], `${isText ? 'must be text' : 'must be a finite number'}, ${got(c.value)}`);
     }
   });
 
-const filter = z.array(condition, { error: 'must be a list of conditions' });
+const filter = z.array(condition, worded('must be a list of conditions'));
 
-const legQuery = z.object({ filter, limit: hitCount }, { error: 'must be an object' });
+const legQuery = z.object({ filter, limit: hitCount }, OBJECT);
 
 function hybridQuery(embedder: EmbedderInfo) {
   return z.object(
     {
       vector: vectorSchema(embedder),
-      keywords: z.string({ error: 'must be text' }),
+      keywords: z.string(TEXT),
       filter,
       perLeg: hitCount,
       top: hitCount,
-      rrfK: z.number({ error: RRF_K }).min(0, { error: RRF_K }),
-      weights: z.object({ dense: weight.optional(), keyword: weight.optional() }, { error: 'must be an object' }).optional(),
+      rrfK: z.number(NON_NEGATIVE).min(0, NON_NEGATIVE),
+      weights: z.object({ dense: weight.optional(), keyword: weight.optional() }, OBJECT).optional(),
     },
-    { error: 'must be an object' },
+    OBJECT,
   );
 }
 
-const EMBEDDER_ID = 'must be non-empty text';
-const DIMENSION = `must be a whole number from 1 to ${MAX_DIMENSION}`;
+const EMBEDDER_ID = worded('must be non-empty text');
+const DIMENSION = worded(`must be a whole number from 1 to ${MAX_DIMENSION}`);
 const embedderInfo = z.object(
   {
-    embedderId: z.string({ error: EMBEDDER_ID }).min(1, { error: EMBEDDER_ID }),
-    dimension: z.number({ error: DIMENSION }).int({ error: DIMENSION }).min(1, { error: DIMENSION }).max(MAX_DIMENSION, { error: DIMENSION }),
+    embedderId: z.string(EMBEDDER_ID).min(1, EMBEDDER_ID),
+    dimension: z.number(DIMENSION).int(DIMENSION).min(1, DIMENSION).max(MAX_DIMENSION, DIMENSION),
   },
-  { error: 'must be an object' },
+  OBJECT,
 );
 
-const ids = z.array(z.string({ error: 'must be text' }), { error: 'must be a list of product ids' });
-const BATCH = 'must be a whole number >= 1';
-const batchSize = z.number({ error: BATCH }).int({ error: BATCH }).min(1, { error: BATCH });
+const ids = z.array(z.string(TEXT), worded('must be a list of product ids'));
+const BATCH = worded('must be a whole number >= 1');
+const batchSize = z.number(BATCH).int(BATCH).min(1, BATCH);
 
 const FILTER_HINT =
   'Filters compare id, category, color, style or season with eq, neq or in (text), and salesCount or price with eq, gt, gte, lt or lte (a finite number).';
@@ -104,7 +106,7 @@ const queryHint: HintFor = (field, kind) => {
 
 function check(schema: z.ZodType, input: unknown, subject: string): void {
   const result = schema.safeParse(input);
-  if (!result.success) throw refusal(subject, result.error.issues, input, queryHint);
+  if (!result.success) throw refusal(subject, result.error, queryHint);
 }
 
 export function checkDenseQuery(vector: Float32Array, query: LegQuery, embedder: EmbedderInfo): void {
@@ -112,7 +114,7 @@ export function checkDenseQuery(vector: Float32Array, query: LegQuery, embedder:
 }
 
 export function checkKeywordQuery(keywords: string, query: LegQuery): void {
-  check(legQuery.extend({ keywords: z.string({ error: 'must be text' }) }), { ...query, keywords }, 'keyword search');
+  check(legQuery.extend({ keywords: z.string(TEXT) }), { ...query, keywords }, 'keyword search');
 }
 
 export function checkHybridQuery(query: HybridQuery, embedder: EmbedderInfo): void {

@@ -6,11 +6,12 @@ import { z } from 'zod';
 import { UserInputError } from '../../core/errors.js';
 import type { EmbedderInfo, StoredProduct } from '../../ports/vector-store.js';
 import { ATTRIBUTES_MAX_JSON_BYTES, TEXT_MAX_BYTES, type TextField } from './limits.js';
-import { productLabel, refusal, type HintFor, type IssueParams } from './refusal.js';
+import { productLabel, refusal, worded, type HintFor, type IssueParams } from './refusal.js';
 import { vectorSchema } from './vector-schema.js';
 
-const SALES = 'must be a whole number >= 0';
-const PRICE = 'must be a number >= 0, or null for no price';
+const SALES = worded('must be a whole number >= 0');
+const PRICE = worded('must be a number >= 0, or null for no price');
+const TEXT = worded('must be text');
 
 function tooLong(ctx: z.RefinementCtx, bytes: number, max: number): void {
   ctx.addIssue({ code: 'custom', message: `is ${bytes} bytes of UTF-8; at most ${max} are stored`, params: { kind: 'too-long' } satisfies IssueParams });
@@ -19,7 +20,7 @@ function tooLong(ctx: z.RefinementCtx, bytes: number, max: number): void {
 /** Text of at most TEXT_MAX_BYTES[field] bytes of UTF-8. */
 function text(field: TextField) {
   const max = TEXT_MAX_BYTES[field];
-  return z.string({ error: 'must be text' }).superRefine((value, ctx) => {
+  return z.string(TEXT).superRefine((value, ctx) => {
     if (value.length * 3 <= max) return; // a UTF-16 unit is at most 3 bytes of UTF-8: no need to count
     const bytes = Buffer.byteLength(value, 'utf8');
     if (bytes > max) tooLong(ctx, bytes, max);
@@ -27,7 +28,7 @@ function text(field: TextField) {
 }
 
 const attributes = z
-  .record(z.string(), z.string({ error: 'must be text' }), { error: 'must be an object of text values' })
+  .record(z.string(), z.string(TEXT), worded('must be an object of text values'))
   .superRefine((value, ctx) => {
     const bytes = Buffer.byteLength(JSON.stringify(value), 'utf8');
     if (bytes > ATTRIBUTES_MAX_JSON_BYTES) tooLong(ctx, bytes, ATTRIBUTES_MAX_JSON_BYTES);
@@ -37,13 +38,13 @@ const attributes = z
 export function storedProductSchema(embedder: EmbedderInfo) {
   return z.object(
     {
-      id: text('id').min(1, { error: 'must not be empty' }),
+      id: text('id').min(1, worded('must not be empty')),
       category: text('category'),
       color: text('color'),
       style: text('style'),
       season: text('season'),
-      salesCount: z.number({ error: SALES }).int({ error: SALES }).min(0, { error: SALES }),
-      price: z.number({ error: PRICE }).min(0, { error: PRICE }).nullable(),
+      salesCount: z.number(SALES).int(SALES).min(0, SALES),
+      price: z.number(PRICE).min(0, PRICE).nullable(),
       description: text('description'),
       imagePath: text('imagePath'),
       imageHash: text('imageHash'),
@@ -51,7 +52,7 @@ export function storedProductSchema(embedder: EmbedderInfo) {
       keywords: text('keywords'),
       vector: vectorSchema(embedder),
     },
-    { error: 'must be an object' },
+    worded('must be an object'),
   );
 }
 
@@ -79,7 +80,7 @@ export function checkRows(rows: readonly StoredProduct[], embedder: EmbedderInfo
   const byId = new Map<string, StoredProduct>();
   for (const row of rows) {
     const result = schema.safeParse(row);
-    if (!result.success) throw refusal(productLabel((row as { id?: unknown } | null)?.id), result.error.issues, row, rowHint);
+    if (!result.success) throw refusal(productLabel((row as { id?: unknown } | null)?.id), result.error, rowHint);
     byId.delete(row.id);
     byId.set(row.id, row);
   }

@@ -4,13 +4,13 @@
  */
 import { z } from 'zod';
 import type { EmbedderInfo } from '../../ports/vector-store.js';
-import type { IssueParams } from './refusal.js';
+import { worded, type IssueParams } from './refusal.js';
 
 type Vector = Float32Array | readonly number[];
 
 export function vectorSchema(embedder: EmbedderInfo) {
   return z
-    .custom<Vector>((v) => v instanceof Float32Array || Array.isArray(v), { error: 'must be a Float32Array (or a list of numbers)' })
+    .custom<Vector>((v) => v instanceof Float32Array || Array.isArray(v), worded('must be a Float32Array (or a list of numbers)'))
     .superRefine((vector, ctx) => {
       const issue = (message: string, kind: IssueParams['kind'], path: number[] = []) =>
         ctx.addIssue({ code: 'custom', message, path, params: { kind } satisfies IssueParams });

@@ -64,7 +64,7 @@ describe('checkRows', () => {
   it('lists up to three problems of a row and counts the rest', () => {
     const err = refusal([{ id: 'bare' } as StoredProduct]);
     expect(err.message).toBe(
-      'product "bare": category must be text, got undefined; color must be text, got undefined; style must be text, got undefined; and 9 more',
+      'product "bare": category must be text, got nothing; color must be text, got nothing; style must be text, got nothing; and 9 more',
     );
   });
 
