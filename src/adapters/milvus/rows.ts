@@ -3,21 +3,12 @@
  * both stores share (adapters/store-rules).
  */
 import type { ProductRecord, StoredProduct } from '../../ports/vector-store.js';
+import { TEXT_MAX_BYTES, type TextField } from '../store-rules/index.js';
 import { FIELD } from './schema.js';
 import { documentSparse, sparseDict } from './sparse.js';
 
-/** The text fields of a row, as they go into VarChar columns. */
-const TEXTS: Array<(p: StoredProduct) => string> = [
-  (p) => p.id,
-  (p) => p.category,
-  (p) => p.color,
-  (p) => p.style,
-  (p) => p.season,
-  (p) => p.description,
-  (p) => p.imagePath,
-  (p) => p.imageHash,
-  (p) => p.keywords,
-];
+/** The text fields of a row (they go into VarChar columns). */
+const TEXT_FIELDS = Object.keys(TEXT_MAX_BYTES) as TextField[];
 
 /** The row as the SDK's upsert takes it (column names of schema.ts). */
 export function toMilvusRow(p: StoredProduct): Record<string, unknown> {
@@ -85,7 +76,7 @@ function parseAttributes(value: unknown): Record<string, string> {
  */
 export function estimateRowBytes(p: StoredProduct): number {
   let bytes = 4 * p.vector.length + 256;
-  for (const read of TEXTS) bytes += Buffer.byteLength(read(p), 'utf8') + 8;
+  for (const field of TEXT_FIELDS) bytes += Buffer.byteLength(p[field], 'utf8') + 8;
   bytes += Buffer.byteLength(JSON.stringify(p.attributes ?? {}), 'utf8');
   // Each distinct term is one sparse entry; count tokens as an upper bound.
   bytes += 8 * (p.keywords.split(/\s+/).length + 1);

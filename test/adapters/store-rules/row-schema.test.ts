@@ -3,26 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { checkRows } from '../../../src/adapters/store-rules/index.js';
 import { EmbedderMismatchError, UserInputError, type HitlineError } from '../../../src/core/errors.js';
 import type { StoredProduct } from '../../../src/ports/vector-store.js';
+import { makeProduct } from '../../contract/vector-store/fixture.js';
 
 const EMBEDDER = { embedderId: 'e', dimension: 4 };
 
+/** A 4-d product that fits (an image hash of its own length, whatever the id). */
 function product(id: string, fields: Partial<StoredProduct> = {}): StoredProduct {
-  return {
-    id,
-    category: 'coat',
-    color: 'navy',
-    style: 'street',
-    season: 'winter',
-    salesCount: 42,
-    price: null,
-    description: 'wool coat',
-    imagePath: `/img/${id}.jpg`,
-    imageHash: 'f'.repeat(64),
-    attributes: { material: 'wool' },
-    keywords: 'wool coat navy street winter',
-    vector: Float32Array.from([0.5, 0.25, 0.125, 0.0625]),
-    ...fields,
-  };
+  return makeProduct(id, { imageHash: 'f'.repeat(64), vector: Float32Array.from([0.5, 0.25, 0.125, 0.0625]), ...fields });
 }
 
 function refusal(rows: StoredProduct[]): HitlineError {
@@ -82,9 +69,9 @@ describe('checkRows', () => {
   });
 
   it('keeps the last of duplicate ids, where it last occurred', () => {
-    const rows = [product('a', { color: 'red' }), product('b'), product('a', { color: 'blue' })];
+    const rows = [product('a', { color: 'green' }), product('b'), product('a', { color: 'blue' })];
     expect(checkRows(rows, EMBEDDER).map((p) => [p.id, p.color])).toEqual([
-      ['b', 'navy'],
+      ['b', 'red'],
       ['a', 'blue'],
     ]);
   });
