@@ -138,7 +138,7 @@ export function fileSystemError(err: NodeFsErrorLike, context: FileSystemErrorCo
   const where = err.path ?? context.path;
   const folder = context.folder ?? where ?? 'that folder';
   const rule = FS_CODES[err.code];
-  const says = rule?.says ?? (err.message ? `${err.message}` : 'an unexpected filesystem error');
+  const says = rule?.says ?? err.message ?? 'an unexpected filesystem error';
   // mkdir over an existing file is the one EEXIST a user meets: say what is in the way.
   const detail = err.code === 'EEXIST' && err.syscall === 'mkdir' ? 'a file is in the way of the folder' : says;
   return new FileSystemError(`could not ${context.action}: ${detail} (${err.code}${where ? ` on ${where}` : ''})`, {

@@ -15,6 +15,7 @@
  * code (HitlineErrors, programming errors) pass through unchanged.
  */
 import { constants } from 'node:os';
+import path from 'node:path';
 import { HitlineError, fileSystemError, isNodeFsError } from '../../core/errors.js';
 
 export interface LanceDbErrorContext {
@@ -59,7 +60,7 @@ const RULES: Rule[] = [
   {
     test: /Table '[^']*' was not found|Dataset at path .* was not found/i,
     retryable: false,
-    says: 'the table folder is there but its version history is missing',
+    says: 'the table or its version history is missing',
     hint: (dir) => `A part of the store in ${dir} was deleted. ${REBUILD}`,
   },
   {
@@ -73,7 +74,7 @@ const RULES: Rule[] = [
 /** Maps what LanceDB (or the filesystem under it) threw; anything else is returned unchanged. */
 export function toLanceDbError(err: unknown, context: LanceDbErrorContext): unknown {
   if (err instanceof HitlineError) return err;
-  const tableDir = `${context.dir}/${context.table}.lance`;
+  const tableDir = path.join(context.dir, `${context.table}.lance`);
   if (isNodeFsError(err)) return fileSystemError(err, { action: context.action, folder: context.dir });
   if (!isNativeLanceError(err)) return err;
   const text = condense(err.message);
