@@ -1,6 +1,10 @@
 /**
  * The VectorStore port: one collection of catalog products with a dense vector, a keyword index
- * and scalar fields. Every adapter passes test/contract/vector-store.contract.ts.
+ * and scalar fields. Every adapter passes test/contract/vector-store.contract.ts, and both adapters
+ * check rows and arguments with the same rules (adapters/store-rules), so they accept and refuse the
+ * same input with the same UserInputError (EmbedderMismatchError for a wrong vector dimension).
+ * Failures of the store itself are HitlineErrors whose `retryable` says whether another attempt of the
+ * same call can succeed (an unavailable server, a busy disk, a commit conflict) or not.
  */
 import type { Filter } from '../core/filter.js';
 
@@ -34,6 +38,7 @@ export interface EmbedderInfo {
 
 export interface LegQuery {
   filter: Filter;
+  /** Hits asked for: a whole number from 0 (an empty answer) to 16,384. */
   limit: number;
 }
 
@@ -50,12 +55,13 @@ export interface HybridQuery {
   /** Tokenized keyword query (space-joined terms); empty means the keyword leg returns nothing. */
   keywords: string;
   filter: Filter;
-  /** Hits asked of each leg. */
+  /** Hits asked of each leg: a whole number from 0 to 16,384 (0: an empty answer). */
   perLeg: number;
-  /** Fused hits returned. */
+  /** Fused hits returned: a whole number from 0 to 16,384 (0: an empty answer, legs included). */
   top: number;
+  /** The RRF constant: a finite number >= 0. */
   rrfK: number;
-  /** Optional leg weights for weighted RRF; both default to 1 (Milvus's RRFRanker). */
+  /** Optional leg weights for weighted RRF (finite, >= 0); both default to 1 (Milvus's RRFRanker). */
   weights?: { dense?: number; keyword?: number };
 }
 
@@ -87,7 +93,11 @@ export interface VectorStore {
   open(embedder: EmbedderInfo): Promise<void>;
   /** The embedder recorded in the store, or null when it is empty and new. Works before `open`. */
   recordedEmbedder(): Promise<EmbedderInfo | null>;
-  /** Insert or replace by id. Vectors must have the recorded dimension. */
+  /**
+   * Insert or replace by id; the last of duplicate ids wins. Every row is checked first (texts within
+   * their byte limits, a whole sales count >= 0, a price >= 0 or null, a vector of the recorded
+   * dimension, finite and not all zeros): one bad row refuses the whole call and nothing is written.
+   */
   upsert(rows: readonly StoredProduct[], onProgress?: (p: UpsertProgress) => void): Promise<void>;
   get(ids: readonly string[], options?: { withVectors?: boolean }): Promise<Array<StoredProduct | ProductRecord>>;
   /** Content hashes by id, for the "never embed an unchanged image twice" cache. */
@@ -98,9 +108,13 @@ export interface VectorStore {
   keywordSearch(keywords: string, query: LegQuery): Promise<LegHit[]>;
   /** Both legs under the same filter, fused by RRF (rank from 1). */
   hybridSearch(query: HybridQuery): Promise<HybridResult>;
-  /** Every row with its vector, in batches (for migration between stores). */
+  /** Every row with its vector, in batches of at most `batchSize` (>= 1), for migration between stores. */
   scan(batchSize?: number): AsyncIterable<StoredProduct[]>;
-  /** Empties the collection and records `embedder` instead (`ingest --reindex`, to switch embedders). */
+  /**
+   * Empties the collection and records `embedder` instead, leaving the store open for it (`ingest
+   * --reindex`, to switch embedders). Optional: a store without it declares the contract's recreate
+   * tests skipped.
+   */
   recreate?(embedder: EmbedderInfo): Promise<void>;
   /** Builds or refreshes indexes once the collection is large enough to need them. */
   optimize(): Promise<void>;

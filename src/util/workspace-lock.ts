@@ -10,8 +10,10 @@ import { randomBytes } from 'node:crypto';
 import { open, readFile, rm, stat } from 'node:fs/promises';
 import { readFileSync, unlinkSync } from 'node:fs';
 import os from 'node:os';
-import { HitlineError } from '../core/errors.js';
+import path from 'node:path';
+import { HitlineError, fileSystemError, isNodeFsError } from '../core/errors.js';
 
+/** Another live process holds the lock past the wait: retryable, since that process will finish. */
 export class WorkspaceBusyError extends HitlineError {}
 
 export interface LockHolder {
@@ -50,7 +52,21 @@ const TAKEOVER_STALE_MS = 10_000;
 const heldLocks = new Map<string, string>(); // path → token, removed on process exit
 let exitHookInstalled = false;
 
+/**
+ * Takes the lock, waiting up to `waitMs` for a live holder. A filesystem failure (a read-only or full
+ * disk, no permission) is a FileSystemError naming the folder.
+ */
 export async function acquireWorkspaceLock(lockPath: string, options: WorkspaceLockOptions = {}): Promise<WorkspaceLock> {
+  try {
+    return await acquire(lockPath, options);
+  } catch (err) {
+    if (!isNodeFsError(err)) throw err;
+    const folder = options.target ?? path.dirname(lockPath);
+    throw fileSystemError(err, { action: `take the write lock of ${folder}`, folder });
+  }
+}
+
+async function acquire(lockPath: string, options: WorkspaceLockOptions): Promise<WorkspaceLock> {
   const waitMs = options.waitMs ?? DEFAULT_LOCK_WAIT_MS;
   const pollMs = options.pollMs ?? 100;
   const deadline = Date.now() + waitMs;
@@ -82,6 +98,7 @@ export async function acquireWorkspaceLock(lockPath: string, options: WorkspaceL
       const who = current ? ` (pid ${current.pid} on ${current.host}, since ${current.since})` : '';
       throw new WorkspaceBusyError(`another hitline process is writing to ${target}${who}`, {
         hint: `Wait for that process to finish and try again. If no hitline process is running, delete ${lockPath}.`,
+        retryable: true,
       });
     }
     await sleep(pollMs);

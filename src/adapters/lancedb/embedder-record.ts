@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from '../../util/atomic-write.js';
-import { HitlineError } from '../../core/errors.js';
+import { EmbedderMismatchError, HitlineError } from '../../core/errors.js';
 import type { EmbedderInfo } from '../../ports/vector-store.js';
 
 interface RecordFile extends EmbedderInfo {
@@ -53,4 +53,16 @@ export async function writeEmbedderRecord(dir: string, table: string, embedder: 
     createdAt: new Date().toISOString(),
   };
   await writeFileAtomic(embedderRecordPath(dir, table), JSON.stringify(record, null, 2) + '\n');
+}
+
+/** Throws EmbedderMismatchError, naming both, unless `wanted` is the embedder recorded for the store. */
+export function assertSameEmbedder(dir: string, recorded: EmbedderInfo, wanted: EmbedderInfo): void {
+  if (recorded.embedderId === wanted.embedderId && recorded.dimension === wanted.dimension) return;
+  throw new EmbedderMismatchError(
+    `the store at ${dir} was filled by embedder "${recorded.embedderId}" (${recorded.dimension}-d), ` +
+      `but this run uses "${wanted.embedderId}" (${wanted.dimension}-d)`,
+    {
+      hint: 'Use the same embedder, or re-ingest the catalog into a new workspace (or with --reindex) to switch embedders.',
+    },
+  );
 }

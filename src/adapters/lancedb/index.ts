@@ -2,3 +2,4 @@
 export { LanceDbStore, openLanceDbStore, type LanceDbStoreOptions, type LanceLegQuery } from './lancedb-store.js';
 export { compileFilter } from './compile-filter.js';
 export { ANN_MIN_ROWS } from './indexes.js';
+export { LanceDbStoreError } from './errors.js';

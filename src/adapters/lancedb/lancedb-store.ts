@@ -1,14 +1,16 @@
 /**
- * The embedded VectorStore: one LanceDB table in a folder on disk. Reads go straight to LanceDB; every
- * write goes through WriteQueue (one writer per folder across threads of work and processes).
+ * The embedded VectorStore: one LanceDB table in a folder on disk. Arguments are checked by the rules
+ * both stores share (adapters/store-rules); reads go straight to LanceDB (search-legs.ts); every write
+ * goes through WriteQueue (one writer per folder across threads of work and processes). Whatever LanceDB
+ * or the filesystem throws leaves as a HitlineError naming the folder (errors.ts). One file because it is
+ * one class: the port's methods share the connection, the open table and the write queue.
  */
 import { mkdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import * as lancedb from '@lancedb/lancedb';
 import type * as ArrowTypes from 'apache-arrow';
 import type { Filter } from '../../core/filter.js';
-import { fuseRrf } from '../../search/rrf.js';
-import { EmbedderMismatchError, HitlineError, UserInputError } from '../../core/errors.js';
+import { HitlineError, UserInputError } from '../../core/errors.js';
 import type {
   EmbedderInfo,
   HybridQuery,
@@ -20,21 +22,27 @@ import type {
   UpsertProgress,
   VectorStore,
 } from '../../ports/vector-store.js';
-import { bm25Scores, type KeywordDoc } from './bm25-fallback.js';
-import { compileFilter, idInClause } from './compile-filter.js';
-import { embedderRecordPath, readEmbedderRecord, writeEmbedderRecord } from './embedder-record.js';
 import {
-  ANN_MIN_ROWS,
-  HNSW_SEARCH,
-  VERSION_RETENTION_MS,
-  ensureBaseIndexes,
-  ensureVectorIndex,
-  keywordIndexLag,
-  refreshKeywordIndex,
-} from './indexes.js';
-import { RECORD_COLUMNS, VECTOR_COLUMN, productSchema, recordsFromArrow, rowsToArrow, schemaDimension } from './schema.js';
-import { checkVector, validateRows } from './validate-rows.js';
+  asksForNothing,
+  checkBatchSize,
+  checkDenseQuery,
+  checkEmbedderInfo,
+  checkFilter,
+  checkHybridQuery,
+  checkIds,
+  checkKeywordQuery,
+  checkRows,
+} from '../store-rules/index.js';
+import { compileFilter } from './compile-filter.js';
+import { assertSameEmbedder, embedderRecordPath, readEmbedderRecord, writeEmbedderRecord } from './embedder-record.js';
+import { LanceDbStoreError, toLanceDbError } from './errors.js';
+import { ANN_MIN_ROWS, VERSION_RETENTION_MS, ensureBaseIndexes, ensureVectorIndex, refreshKeywordIndex } from './indexes.js';
+import { deleteByIds, imageHashesByIds, readByIds, unique } from './rows-by-id.js';
+import { RECORD_COLUMNS, VECTOR_COLUMN, productSchema, recordsFromArrow, rowsToArrow, schemaProblem } from './schema.js';
+import { denseLeg, hybridLegs, keywordLeg, type LanceLegQuery } from './search-legs.js';
 import { WriteQueue } from './write-queue.js';
+
+export type { LanceLegQuery } from './search-legs.js';
 
 export interface LanceDbStoreOptions {
   /** The folder holding the LanceDB tables (created if missing). */
@@ -47,18 +55,12 @@ export interface LanceDbStoreOptions {
   annMinRows?: number;
 }
 
-/** LanceDB-only search option: `exact` skips the ANN index (brute force over the filtered rows). */
-export interface LanceLegQuery extends LegQuery {
-  exact?: boolean;
-}
-
 // Rows per mergeInsert: big enough that a 100k ingest makes few table versions, small enough that a
 // batch of 2048-d vectors stays around 40 MB.
 const MAX_BATCH_ROWS = 5_000;
 const MAX_BATCH_BYTES = 48 * 1024 * 1024;
-// Ids per `id IN (...)` clause for get / delete / imageHashes.
-const ID_CHUNK = 500;
 const TABLE_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+const REBUILD_HINT = 'Re-ingest into a new workspace, or with --reindex to rebuild this store.';
 
 export function openLanceDbStore(options: LanceDbStoreOptions): LanceDbStore {
   return new LanceDbStore(options);
@@ -88,15 +90,17 @@ export class LanceDbStore implements VectorStore {
   }
 
   async recordedEmbedder(): Promise<EmbedderInfo | null> {
-    const recorded = await readEmbedderRecord(this.dir, this.tableName);
-    if (recorded) return recorded;
-    if (await this.tableFolderExists()) {
-      throw new HitlineError(
-        `the store at ${this.dir} has a table "${this.tableName}" but no record of the embedder that filled it (${embedderRecordPath(this.dir, this.tableName)})`,
-        { hint: 'Re-ingest into a new workspace, or with --reindex to rebuild this store.' },
-      );
-    }
-    return null;
+    return this.guard('read the embedder record', async () => {
+      const recorded = await readEmbedderRecord(this.dir, this.tableName);
+      if (recorded) return recorded;
+      if (await this.tableFolderExists()) {
+        throw new HitlineError(
+          `the store at ${this.dir} has a table "${this.tableName}" but no record of the embedder that filled it (${embedderRecordPath(this.dir, this.tableName)})`,
+          { hint: REBUILD_HINT },
+        );
+      }
+      return null;
+    });
   }
 
   async open(embedder: EmbedderInfo): Promise<void> {
@@ -105,169 +109,148 @@ export class LanceDbStore implements VectorStore {
       assertSameEmbedder(this.dir, this.embedder, embedder);
       return;
     }
-    await mkdir(this.dir, { recursive: true });
-    const recorded = await this.recordedEmbedder();
-    if (recorded) assertSameEmbedder(this.dir, recorded, embedder);
-    const db = await this.db();
-    if (!recorded || !(await this.tableFolderExists())) {
-      await this.writer().run(() => this.createIfMissing(db, embedder));
-    }
-    const table = await db.openTable(this.tableName);
-    const dimension = schemaDimension(await table.schema());
-    if (dimension !== embedder.dimension) {
-      table.close();
-      throw new HitlineError(
-        `the store table at ${this.dir} holds ${dimension ?? 'no'}-d vectors but its record says ${embedder.dimension}`,
-        { hint: 'The store folder is damaged; re-ingest into a new workspace.' },
-      );
-    }
-    this.table = table;
-    this.embedder = embedder;
+    await this.guard('open the store', async () => {
+      await mkdir(this.dir, { recursive: true });
+      const recorded = await this.recordedEmbedder();
+      if (recorded) assertSameEmbedder(this.dir, recorded, embedder);
+      const db = await this.db();
+      if (!recorded || !(await this.tableFolderExists())) {
+        await this.writer().run(() => this.createIfMissing(db, embedder));
+      }
+      const table = await db.openTable(this.tableName);
+      const problem = schemaProblem(await table.schema(), embedder.dimension);
+      if (problem) {
+        table.close();
+        throw new LanceDbStoreError(`the store table at ${this.dir} cannot be used: ${problem}`, { hint: REBUILD_HINT });
+      }
+      this.table = table;
+      this.embedder = embedder;
+    });
   }
 
-  /**
-   * Drops the table and its embedder record and opens an empty one for `embedder` (what `--reindex`
-   * needs). Not part of the VectorStore port.
-   */
+  /** Drops the table and its embedder record and opens an empty one for `embedder` (`ingest --reindex`). */
   async recreate(embedder: EmbedderInfo): Promise<void> {
     checkEmbedderInfo(embedder);
-    await mkdir(this.dir, { recursive: true });
-    const db = await this.db();
-    this.table?.close();
-    this.table = undefined;
-    this.embedder = undefined;
-    await this.writer().run(async () => {
-      if ((await db.tableNames()).includes(this.tableName)) await db.dropTable(this.tableName);
-      await rm(embedderRecordPath(this.dir, this.tableName), { force: true });
-      await this.createIfMissing(db, embedder);
+    await this.guard('recreate the store', async () => {
+      await mkdir(this.dir, { recursive: true });
+      const db = await this.db();
+      this.table?.close();
+      this.table = undefined;
+      this.embedder = undefined;
+      await this.writer().run(async () => {
+        if ((await db.tableNames()).includes(this.tableName)) await db.dropTable(this.tableName);
+        await rm(embedderRecordPath(this.dir, this.tableName), { force: true });
+        await this.createIfMissing(db, embedder);
+      });
     });
     await this.open(embedder);
   }
 
   async upsert(rows: readonly StoredProduct[], onProgress?: (p: UpsertProgress) => void): Promise<void> {
     const { table, embedder } = this.opened();
-    const valid = validateRows(rows, embedder);
+    const valid = checkRows(rows, embedder);
     const total = valid.length;
     if (total === 0) {
       onProgress?.({ done: 0, total: 0 });
       return;
     }
     const batchRows = Math.max(1, Math.min(MAX_BATCH_ROWS, Math.floor(MAX_BATCH_BYTES / (embedder.dimension * 4))));
-    await this.writer().run(async () => {
-      for (let start = 0; start < total; start += batchRows) {
-        const batch = valid.slice(start, start + batchRows);
-        await table
-          .mergeInsert('id')
-          .whenMatchedUpdateAll()
-          .whenNotMatchedInsertAll()
-          .execute(rowsToArrow(batch, embedder.dimension));
-        onProgress?.({ done: start + batch.length, total });
-      }
-      await refreshKeywordIndex(table);
-    });
+    await this.guard(`upsert ${total} products`, () =>
+      this.writer().run(async () => {
+        for (let start = 0; start < total; start += batchRows) {
+          const batch = valid.slice(start, start + batchRows);
+          await table
+            .mergeInsert('id')
+            .whenMatchedUpdateAll()
+            .whenNotMatchedInsertAll()
+            .execute(rowsToArrow(batch, embedder.dimension));
+          onProgress?.({ done: start + batch.length, total });
+        }
+        await refreshKeywordIndex(table);
+      }),
+    );
   }
 
   async get(ids: readonly string[], options: { withVectors?: boolean } = {}): Promise<Array<StoredProduct | ProductRecord>> {
     const { table } = this.opened();
+    checkIds(ids, 'get');
     const columns = options.withVectors ? [...RECORD_COLUMNS, VECTOR_COLUMN] : [...RECORD_COLUMNS];
-    const found = new Map<string, ProductRecord>();
-    for (const chunk of chunks(unique(ids), ID_CHUNK)) {
-      const result = await table.query().where(idInClause(chunk)).select(columns).toArrow();
-      for (const record of recordsFromArrow(result)) found.set(record.id, record);
-    }
-    // In the order asked for; ids not in the store are left out.
-    return unique(ids).flatMap((id) => {
-      const record = found.get(id);
-      return record ? [record] : [];
-    });
+    return this.guard('read products', () => readByIds(table, ids, columns));
   }
 
   async imageHashes(ids: readonly string[]): Promise<Map<string, string>> {
     const { table } = this.opened();
-    const hashes = new Map<string, string>();
-    for (const chunk of chunks(unique(ids), ID_CHUNK)) {
-      const result = await table.query().where(idInClause(chunk)).select(['id', 'image_hash']).toArrow();
-      const idCol = result.getChild('id');
-      const hashCol = result.getChild('image_hash');
-      for (let i = 0; i < result.numRows; i++) hashes.set(String(idCol?.get(i)), String(hashCol?.get(i)));
-    }
-    return hashes;
+    checkIds(ids, 'imageHashes');
+    return this.guard('read image hashes', () => imageHashesByIds(table, ids));
   }
 
   async delete(ids: readonly string[]): Promise<number> {
     const { table } = this.opened();
-    const todo = unique(ids);
-    if (todo.length === 0) return 0;
-    return this.writer().run(async () => {
-      let deleted = 0;
-      for (const chunk of chunks(todo, ID_CHUNK)) deleted += (await table.delete(idInClause(chunk))).numDeletedRows;
-      return deleted;
-    });
+    checkIds(ids, 'delete');
+    if (ids.length === 0) return 0;
+    return this.guard(`delete ${unique(ids).length} products`, () => this.writer().run(() => deleteByIds(table, ids)));
   }
 
   async count(filter: Filter = []): Promise<number> {
     const { table } = this.opened();
-    return table.countRows(compileFilter(filter));
+    checkFilter(filter, 'count');
+    return this.guard('count products', () => table.countRows(compileFilter(filter)));
   }
 
   async denseSearch(vector: Float32Array, query: LanceLegQuery): Promise<LegHit[]> {
-    return (await this.denseLeg(vector, query, ['id'])).hits;
+    const { table, embedder } = this.opened();
+    checkDenseQuery(vector, query, embedder);
+    return this.guard('run a dense search', async () => (await denseLeg(table, vector, query, ['id'])).hits);
   }
 
   async keywordSearch(keywords: string, query: LegQuery): Promise<LegHit[]> {
-    return (await this.keywordLeg(keywords, query, ['id'])).hits;
+    const { table } = this.opened();
+    checkKeywordQuery(keywords, query);
+    return this.guard('run a keyword search', async () => (await keywordLeg(table, keywords, query, ['id'])).hits);
   }
 
   async hybridSearch(query: HybridQuery): Promise<HybridResult> {
-    checkLimit(query.top, 'top');
-    const legQuery = { filter: query.filter, limit: query.perLeg };
-    const columns = [...RECORD_COLUMNS];
-    const [dense, keyword] = await Promise.all([
-      this.denseLeg(query.vector, legQuery, columns),
-      this.keywordLeg(query.keywords, legQuery, columns),
-    ]);
-    const fused = fuseRrf(
-      [
-        { name: 'dense', ids: dense.hits.map((h) => h.id), weight: query.weights?.dense },
-        { name: 'keyword', ids: keyword.hits.map((h) => h.id), weight: query.weights?.keyword },
-      ],
-      query.rrfK,
-    ).slice(0, query.top);
-    const hits = fused.map((f) => ({
-      product: (dense.records.get(f.id) ?? keyword.records.get(f.id)) as ProductRecord,
-      score: f.score,
-      denseRank: f.ranks.dense,
-      keywordRank: f.ranks.keyword,
-    }));
-    return { hits, dense: dense.hits, keyword: keyword.hits };
+    const { table, embedder } = this.opened();
+    checkHybridQuery(query, embedder);
+    if (asksForNothing(query)) return { hits: [], dense: [], keyword: [] };
+    return this.guard('run a hybrid search', () => hybridLegs(table, query));
   }
 
   async *scan(batchSize = 1_000): AsyncIterable<StoredProduct[]> {
-    if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batch size must be a whole number >= 1, got ${batchSize}`);
+    checkBatchSize(batchSize);
     const { table } = this.opened();
+    const batches = table.query().select([...RECORD_COLUMNS, VECTOR_COLUMN])[Symbol.asyncIterator]();
+    // Only the reads are guarded: an error thrown by the consumer at a `yield` stays its own.
+    const read = () => this.guard('scan the store', () => batches.next());
     let buffer: StoredProduct[] = [];
-    for await (const batch of table.query().select([...RECORD_COLUMNS, VECTOR_COLUMN])) {
-      for (const record of recordsFromArrow(batch as ArrowTypes.RecordBatch)) {
-        buffer.push(record as StoredProduct);
-        if (buffer.length >= batchSize) {
-          yield buffer;
-          buffer = [];
+    try {
+      for (let next = await read(); !next.done; next = await read()) {
+        for (const record of recordsFromArrow(next.value as ArrowTypes.RecordBatch)) {
+          buffer.push(record as StoredProduct);
+          if (buffer.length >= batchSize) {
+            yield buffer;
+            buffer = [];
+          }
         }
       }
+    } finally {
+      await batches.return?.();
     }
     if (buffer.length > 0) yield buffer;
   }
 
   async optimize(): Promise<void> {
     const { table } = this.opened();
-    await this.writer().run(async () => {
-      await ensureBaseIndexes(table);
-      await ensureVectorIndex(table, await table.countRows(), this.annMinRows);
-      // Compacts small fragments, adds rows written since the last build to every index, and deletes
-      // table versions no reader can still be using.
-      await table.optimize({ cleanupOlderThan: new Date(Date.now() - VERSION_RETENTION_MS) });
-      await refreshKeywordIndex(table);
-    });
+    await this.guard('optimize the store', () =>
+      this.writer().run(async () => {
+        await ensureBaseIndexes(table);
+        await ensureVectorIndex(table, await table.countRows(), this.annMinRows);
+        // Compacts small fragments, adds rows written since the last build to every index, and deletes
+        // table versions no reader can still be using.
+        await table.optimize({ cleanupOlderThan: new Date(Date.now() - VERSION_RETENTION_MS) });
+        await refreshKeywordIndex(table);
+      }),
+    );
   }
 
   async close(): Promise<void> {
@@ -278,52 +261,13 @@ export class LanceDbStore implements VectorStore {
     this.embedder = undefined;
   }
 
-  private async denseLeg(vector: Float32Array, query: LanceLegQuery, columns: string[]): Promise<Leg> {
-    const { table, embedder } = this.opened();
-    checkVector(vector, embedder, 'query vector');
-    checkLimit(query.limit, 'limit');
-    const where = compileFilter(query.filter);
-    if (query.limit === 0) return emptyLeg();
-    let q = table
-      .query()
-      .nearestTo(vector)
-      .distanceType('cosine')
-      .ef(Math.max(HNSW_SEARCH.minEf, HNSW_SEARCH.efPerResult * query.limit))
-      .refineFactor(HNSW_SEARCH.refineFactor)
-      // Naming the score column keeps LanceDB from warning about its auto-projection on every query.
-      .select([...columns, '_distance'])
-      .limit(query.limit);
-    if (where) q = q.where(where);
-    if (query.exact) q = q.bypassVectorIndex();
-    const result = await q.toArrow();
-    // Cosine distance is 1 - cosine similarity.
-    return rankLeg(result, columnValues(result, '_distance').map((d) => 1 - Number(d)), query.limit);
-  }
-
-  private async keywordLeg(keywords: string, query: LegQuery, columns: string[]): Promise<Leg> {
-    const { table } = this.opened();
-    checkLimit(query.limit, 'limit');
-    const where = compileFilter(query.filter);
-    // Terms are already tokenized; they are passed as plain terms (a match query), never parsed as syntax.
-    const terms = keywords.split(/\s+/).filter((t) => t.length > 0);
-    if (terms.length === 0 || query.limit === 0) return emptyLeg();
-    const text = terms.join(' ');
-    const search = (limit: number, cols: string[], filtered: boolean) => {
-      const q = table.query().fullTextSearch(text, { columns: 'keywords' }).select([...cols, '_score']).limit(limit);
-      return (filtered && where ? q.where(where) : q).toArrow();
-    };
-    if ((await keywordIndexLag(table)) === 0) {
-      const result = await search(query.limit, columns, true);
-      return rankLeg(result, columnValues(result, '_score'), query.limit);
+  /** Runs `work`, turning what LanceDB or the filesystem throws into a HitlineError naming the folder. */
+  private async guard<T>(action: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (err) {
+      throw toLanceDbError(err, { dir: this.dir, table: this.tableName, action });
     }
-    // Some rows are not in the keyword index yet: fetch every match and rank them here (bm25-fallback.ts).
-    const total = await table.countRows();
-    if (total === 0) return emptyLeg();
-    const matches = await search(total, ['id', 'keywords'], false);
-    const kept = await search(total, [...new Set([...columns, 'keywords'])], true);
-    const scores = bm25Scores(terms, keywordDocs(matches), total, keywordDocs(kept));
-    const ids = columnValues(kept, 'id');
-    return rankLeg(kept, ids.map((id) => scores.get(String(id)) ?? 0), query.limit);
   }
 
   private async createIfMissing(db: lancedb.Connection, embedder: EmbedderInfo): Promise<void> {
@@ -361,72 +305,4 @@ export class LanceDbStore implements VectorStore {
       return false;
     }
   }
-}
-
-interface Leg {
-  hits: LegHit[];
-  records: Map<string, ProductRecord>;
-}
-
-function emptyLeg(): Leg {
-  return { hits: [], records: new Map() };
-}
-
-/** Orders a leg's rows by score (ties by id, so ranks are deterministic) and numbers them from 1. */
-function rankLeg(result: ArrowTypes.Table, scores: readonly unknown[], limit: number): Leg {
-  const withRecords = result.schema.fields.some((f) => f.name === 'description');
-  const records = withRecords ? recordsFromArrow(result) : null;
-  const ids = columnValues(result, 'id');
-  const rows = ids.map((id, i) => ({ id: String(id), score: Number(scores[i]), i }));
-  rows.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const kept = rows.slice(0, limit);
-  return {
-    hits: kept.map((r, k) => ({ id: r.id, rank: k + 1, score: r.score })),
-    records: new Map(records ? kept.map((r) => [r.id, records[r.i]]) : []),
-  };
-}
-
-function columnValues(result: ArrowTypes.Table, name: string): unknown[] {
-  const column = result.getChild(name);
-  return Array.from({ length: result.numRows }, (_, i) => column?.get(i));
-}
-
-function keywordDocs(result: ArrowTypes.Table): KeywordDoc[] {
-  const ids = columnValues(result, 'id');
-  const keywords = columnValues(result, 'keywords');
-  return ids.map((id, i) => ({ id: String(id), keywords: String(keywords[i] ?? '') }));
-}
-
-function checkEmbedderInfo(embedder: EmbedderInfo): void {
-  if (typeof embedder?.embedderId !== 'string' || embedder.embedderId.length === 0) {
-    throw new TypeError('open: embedderId must be a non-empty string');
-  }
-  if (!Number.isInteger(embedder.dimension) || embedder.dimension < 1 || embedder.dimension > 65_536) {
-    throw new TypeError(`open: dimension must be an integer from 1 to 65536, got ${embedder.dimension}`);
-  }
-}
-
-function assertSameEmbedder(dir: string, recorded: EmbedderInfo, wanted: EmbedderInfo): void {
-  if (recorded.embedderId === wanted.embedderId && recorded.dimension === wanted.dimension) return;
-  throw new EmbedderMismatchError(
-    `the store at ${dir} was filled by embedder "${recorded.embedderId}" (${recorded.dimension}-d), ` +
-      `but this run uses "${wanted.embedderId}" (${wanted.dimension}-d)`,
-    {
-      hint: 'Use the same embedder, or re-ingest the catalog into a new workspace (or with --reindex) to switch embedders.',
-    },
-  );
-}
-
-function checkLimit(n: number, what: string): void {
-  if (!Number.isInteger(n) || n < 0) throw new RangeError(`${what} must be a whole number >= 0, got ${n}`);
-}
-
-function unique(ids: readonly string[]): string[] {
-  return [...new Set(ids)];
-}
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }

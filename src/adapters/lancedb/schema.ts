@@ -54,7 +54,24 @@ export function schemaDimension(schema: ArrowTypes.Schema): number | null {
   return typeof type?.listSize === 'number' ? type.listSize : null;
 }
 
-/** Builds one Arrow table from rows that were already validated (see validate-rows.ts). */
+/**
+ * What is wrong with an existing table's schema for rows of `dimension`, or null when it is hitline's:
+ * the same column names and a vector column of that dimension.
+ */
+export function schemaProblem(schema: ArrowTypes.Schema, dimension: number): string | null {
+  const want = productSchema(dimension).fields.map((f) => f.name);
+  const have = schema.fields.map((f) => f.name);
+  const missing = want.filter((name) => !have.includes(name));
+  const extra = have.filter((name) => !want.includes(name));
+  if (missing.length > 0 || extra.length > 0) {
+    const parts = [missing.length ? `no column ${missing.join(', ')}` : '', extra.length ? `unknown column ${extra.join(', ')}` : ''];
+    return `its columns are not hitline's (${parts.filter(Boolean).join('; ')})`;
+  }
+  const found = schemaDimension(schema);
+  return found === dimension ? null : `it holds ${found ?? 'no'}-d vectors but its record says ${dimension}`;
+}
+
+/** Builds one Arrow table from rows that were already checked (adapters/store-rules). */
 export function rowsToArrow(rows: readonly StoredProduct[], dimension: number): ArrowTypes.Table {
   const { Table, RecordBatch, Struct, Utf8, Float64, Float32, makeData, vectorFromArray } = arrow;
   const schema = productSchema(dimension);

@@ -1,75 +1,14 @@
 /**
- * StoredProduct ⇄ Milvus row, the checks a row must pass before it is sent, and upsert batching.
+ * StoredProduct ⇄ Milvus row, and upsert batching. Rows are checked before they get here, by the rules
+ * both stores share (adapters/store-rules).
  */
-import { EmbedderMismatchError, UserInputError } from '../../core/errors.js';
 import type { ProductRecord, StoredProduct } from '../../ports/vector-store.js';
-import { FIELD, JSON_MAX_BYTES, VARCHAR_MAX_BYTES } from './schema.js';
+import { TEXT_MAX_BYTES, type TextField } from '../store-rules/index.js';
+import { FIELD } from './schema.js';
 import { documentSparse, sparseDict } from './sparse.js';
 
-type VarcharField = keyof typeof VARCHAR_MAX_BYTES;
-
-const VARCHAR_OF: Array<[VarcharField, (p: StoredProduct) => string, string]> = [
-  [FIELD.id, (p) => p.id, 'id'],
-  [FIELD.category, (p) => p.category, 'category'],
-  [FIELD.color, (p) => p.color, 'color'],
-  [FIELD.style, (p) => p.style, 'style'],
-  [FIELD.season, (p) => p.season, 'season'],
-  [FIELD.description, (p) => p.description, 'description'],
-  [FIELD.imagePath, (p) => p.imagePath, 'imagePath'],
-  [FIELD.imageHash, (p) => p.imageHash, 'imageHash'],
-  [FIELD.keywords, (p) => p.keywords, 'keywords'],
-];
-
-function shortId(id: string): string {
-  return id.length > 80 ? `${id.slice(0, 77)}...` : id;
-}
-
-/**
- * Throws a UserInputError naming the product when a value does not fit the collection (a string over
- * its VarChar limit, a sales count that is not an integer, ...), and EmbedderMismatchError when the
- * vector's length is not the collection's dimension. Nothing is truncated or rounded.
- */
-export function checkRowFits(p: StoredProduct, dimension: number, embedderId: string): void {
-  if (typeof p.id !== 'string' || p.id.length === 0) {
-    throw new UserInputError('A product has an empty id', { hint: 'Every product needs a non-empty product_id.' });
-  }
-  const who = `Product "${shortId(p.id)}"`;
-  for (const [column, read, prop] of VARCHAR_OF) {
-    const value = read(p);
-    if (typeof value !== 'string') throw new UserInputError(`${who}: ${prop} is not text`);
-    const bytes = Buffer.byteLength(value, 'utf8');
-    if (bytes > VARCHAR_MAX_BYTES[column]) {
-      throw new UserInputError(
-        `${who}: ${prop} is ${bytes} bytes (UTF-8); the Milvus field "${column}" holds at most ${VARCHAR_MAX_BYTES[column]} bytes`,
-        { hint: `Shorten ${prop} for this product; hitline does not truncate it silently.` },
-      );
-    }
-  }
-  if (!Number.isSafeInteger(p.salesCount)) {
-    throw new UserInputError(`${who}: sales count ${p.salesCount} is not a whole number`, { hint: 'sales_count must be an integer.' });
-  }
-  if (p.price !== null && (typeof p.price !== 'number' || !Number.isFinite(p.price))) {
-    throw new UserInputError(`${who}: price ${String(p.price)} is not a finite number`, { hint: 'Leave price empty or give a number.' });
-  }
-  const attributes = JSON.stringify(p.attributes ?? {});
-  if (Buffer.byteLength(attributes, 'utf8') > JSON_MAX_BYTES) {
-    throw new UserInputError(`${who}: its extra attributes take more than ${JSON_MAX_BYTES} bytes as JSON`, {
-      hint: 'Drop or shorten extra CSV columns for this product.',
-    });
-  }
-  if (!(p.vector instanceof Float32Array) && !Array.isArray(p.vector)) {
-    throw new UserInputError(`${who}: has no vector`);
-  }
-  if (p.vector.length !== dimension) {
-    throw new EmbedderMismatchError(
-      `${who}: vector has ${p.vector.length} dimensions, but this Milvus collection holds ${dimension}-d vectors from "${embedderId}"`,
-      { hint: 'Embed with the embedder the collection was made with, or use another MILVUS_COLLECTION.' },
-    );
-  }
-  for (const x of p.vector) {
-    if (!Number.isFinite(x)) throw new UserInputError(`${who}: vector contains a non-finite value`, { hint: 'Re-embed this image.' });
-  }
-}
+/** The text fields of a row (they go into VarChar columns). */
+const TEXT_FIELDS = Object.keys(TEXT_MAX_BYTES) as TextField[];
 
 /** The row as the SDK's upsert takes it (column names of schema.ts). */
 export function toMilvusRow(p: StoredProduct): Record<string, unknown> {
@@ -137,7 +76,7 @@ function parseAttributes(value: unknown): Record<string, string> {
  */
 export function estimateRowBytes(p: StoredProduct): number {
   let bytes = 4 * p.vector.length + 256;
-  for (const [, read] of VARCHAR_OF) bytes += Buffer.byteLength(read(p), 'utf8') + 8;
+  for (const field of TEXT_FIELDS) bytes += Buffer.byteLength(p[field], 'utf8') + 8;
   bytes += Buffer.byteLength(JSON.stringify(p.attributes ?? {}), 'utf8');
   // Each distinct term is one sparse entry; count tokens as an upper bound.
   bytes += 8 * (p.keywords.split(/\s+/).length + 1);

@@ -14,6 +14,7 @@
 import { DataType, type FieldType } from '@zilliz/milvus2-sdk-node';
 import type { EmbedderInfo } from '../../ports/vector-store.js';
 import type { ResolvedMilvusConfig } from './config.js';
+import { TEXT_MAX_BYTES } from '../store-rules/index.js';
 
 export const FIELD = {
   id: 'id',
@@ -33,21 +34,22 @@ export const FIELD = {
   sparse: 'sparse',
 } as const;
 
-/** VarChar limits in bytes of UTF-8 (Milvus counts bytes). Longer values are refused, never truncated. */
+/**
+ * VarChar column widths in bytes of UTF-8 (Milvus counts bytes). They are exactly the text limits every
+ * store enforces before writing (store-rules/limits.ts), so a row either store accepts fits here; nothing
+ * is ever truncated.
+ */
 export const VARCHAR_MAX_BYTES = {
-  [FIELD.id]: 256,
-  [FIELD.category]: 256,
-  [FIELD.color]: 256,
-  [FIELD.style]: 256,
-  [FIELD.season]: 256,
-  [FIELD.description]: 65535,
-  [FIELD.imagePath]: 4096,
-  [FIELD.imageHash]: 128,
-  [FIELD.keywords]: 65535,
+  [FIELD.id]: TEXT_MAX_BYTES.id,
+  [FIELD.category]: TEXT_MAX_BYTES.category,
+  [FIELD.color]: TEXT_MAX_BYTES.color,
+  [FIELD.style]: TEXT_MAX_BYTES.style,
+  [FIELD.season]: TEXT_MAX_BYTES.season,
+  [FIELD.description]: TEXT_MAX_BYTES.description,
+  [FIELD.imagePath]: TEXT_MAX_BYTES.imagePath,
+  [FIELD.imageHash]: TEXT_MAX_BYTES.imageHash,
+  [FIELD.keywords]: TEXT_MAX_BYTES.keywords,
 } as const;
-
-/** Milvus's default limit on one JSON value. */
-export const JSON_MAX_BYTES = 65536;
 
 /** Fields returned for a product record (no vectors). */
 export const RECORD_FIELDS: string[] = [

@@ -14,9 +14,6 @@ import { sparseDict, type SparseVector } from './sparse.js';
  */
 export type MilvusLeg = HybridSearchSingleReq & { limit: number; expr: string };
 
-/** Milvus's ceiling on topk and on a hybrid search's limit. */
-export const MAX_TOPK = 16384;
-
 export function denseLeg(config: ResolvedMilvusConfig, vector: Float32Array, expr: string, limit: number): MilvusLeg {
   return {
     // A typed array would be taken for raw bytes by the SDK: plain numbers.

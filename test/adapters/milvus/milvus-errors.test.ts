@@ -1,7 +1,8 @@
 /**
  * Failures become clear HitlineErrors that name the Milvus address and never the token or password:
  * a closed port, UNAVAILABLE from the server, refused credentials, an old server version, failed
- * statuses, a missing database, unreadable TLS files.
+ * statuses, a missing database, unreadable TLS files. Each says whether another attempt can succeed
+ * (`retryable`, which the batch reads to retry a product) and the hint says so too.
  */
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -11,8 +12,11 @@ import {
   MilvusRequestError,
   MilvusStore,
   MilvusVersionError,
+  MilvusWriteError,
   type MilvusConfig,
 } from '../../../src/adapters/milvus/index.js';
+import { statusError, toMilvusError } from '../../../src/adapters/milvus/errors.js';
+import { resolveMilvusConfig } from '../../../src/adapters/milvus/config.js';
 import { HitlineError, UserInputError } from '../../../src/core/errors.js';
 import { MilvusRecorder } from '../../fakes/milvus-recorder.js';
 
@@ -182,5 +186,88 @@ describe('configuration mistakes', () => {
 
   it('an invalid collection name is refused before connecting', () => {
     expect(() => new MilvusStore({ address: recorder.address, collection: 'bad-name; drop' })).toThrow(UserInputError);
+  });
+});
+
+describe('what another attempt can fix', () => {
+  const config = resolveMilvusConfig({ address: 'milvus.example:19530', token: TOKEN });
+
+  it('unavailable, a deadline exceeded and a refused connection are retryable, like a 503, and the hint says so', async () => {
+    const cases: unknown[] = [
+      { code: grpc.status.UNAVAILABLE, details: 'connection reset by peer' },
+      { code: grpc.status.DEADLINE_EXCEEDED, details: 'Deadline exceeded after 30.001s' },
+      { code: grpc.status.RESOURCE_EXHAUSTED, details: 'too many requests' },
+      new Error('connect ECONNREFUSED 127.0.0.1:19530'),
+    ];
+    for (const err of cases) {
+      const mapped = toMilvusError(err, config, 'running the hybrid search');
+      expect(mapped.retryable, JSON.stringify(err)).toBe(true);
+      expect(mapped.hint).toMatch(/another attempt can succeed/);
+      expect(mapped.stopsRun).toBeUndefined();
+    }
+    // Through the real SDK: a closed port, and the server going away mid-session.
+    const closed = new MilvusStore({ address: '127.0.0.1:1', token: TOKEN });
+    stores.push(closed);
+    expect((await failure(closed.open(EMBEDDER))).retryable).toBe(true);
+    const s = store();
+    await s.open(EMBEDDER);
+    recorder.failNext('Search', { grpc: { code: grpc.status.UNAVAILABLE, details: 'server shutting down' } });
+    const err = await failure(s.denseSearch(Float32Array.from([1, 0, 0, 0]), { filter: [], limit: 2 }));
+    expect(err).toBeInstanceOf(MilvusConnectionError);
+    expect(err.retryable).toBe(true);
+  });
+
+  it('a server that is not ready, restarting or rate-limiting answers with a retryable status', async () => {
+    const statuses = [
+      { code: 1, error_code: 'UnexpectedError', reason: 'service not ready[standalone=1]' },
+      { code: 2, reason: 'service unavailable: proxy is restarting' },
+      { code: 0, error_code: 'NotReadyServe', reason: 'proxy not healthy' },
+      { code: 8, error_code: 'RateLimit', reason: 'rate limit exceeded[rate=0.1]' },
+      { code: 65535, reason: 'collection on recovering', retriable: true },
+    ];
+    for (const status of statuses) {
+      const err = statusError(status, config, 'counting products');
+      expect(err.retryable, status.reason).toBe(true);
+      expect(err.hint).toMatch(/busy, loading or restarting/);
+    }
+    const s = store();
+    await s.open(EMBEDDER);
+    recorder.failNext('Query', { status: { code: 1, error_code: 'UnexpectedError', reason: 'service not ready' } });
+    const err = await failure(s.count());
+    expect(err.retryable).toBe(true);
+    expect(err.message).toContain(recorder.address);
+  });
+
+  it('refused credentials are not retryable and stop a run; a bad request or an unknown host is not retryable', async () => {
+    recorder.requireToken = 'the-right-token';
+    const auth = await failure(store().open(EMBEDDER));
+    expect(auth).toBeInstanceOf(MilvusAuthError);
+    expect(auth.retryable).toBe(false);
+    expect(auth.stopsRun).toBe('auth');
+    expect(auth.hint).toMatch(/^Trying again will not help/);
+    recorder.requireToken = undefined;
+
+    const bad = statusError({ code: 1100, error_code: 'IllegalArgument', reason: 'invalid parameter[expected=topk][actual=20000]' }, config, 'searching');
+    expect(bad).toBeInstanceOf(MilvusRequestError);
+    expect(bad.retryable).toBe(false);
+    expect(bad.hint).toMatch(/trying again will not help/);
+    const dns = toMilvusError({ code: grpc.status.UNAVAILABLE, details: 'Name resolution failed for target dns:milvus.example:19530' }, config, 'connecting');
+    expect(dns).toBeInstanceOf(MilvusConnectionError);
+    expect(dns.retryable).toBe(false);
+    expect(dns.hint).toMatch(/MILVUS_ADDRESS/);
+  });
+
+  it('a failed upsert batch is retryable when its cause is', async () => {
+    const s = store();
+    await s.open(EMBEDDER);
+    const row = { id: 'a', category: 'c', color: 'r', style: 's', season: 'w', salesCount: 1, price: null, description: '', imagePath: '/a.jpg', imageHash: 'h', attributes: {}, keywords: 'a', vector: Float32Array.from([1, 0, 0, 0]) };
+    recorder.failNext('Upsert', { grpc: { code: grpc.status.UNAVAILABLE, details: 'connection reset by peer' } });
+    const transient = await failure(s.upsert([row]));
+    expect(transient).toBeInstanceOf(MilvusWriteError);
+    expect(transient.retryable).toBe(true);
+    recorder.failNext('Upsert', { status: { code: 1100, error_code: 'IllegalArgument', reason: 'field dense: dim mismatch' } });
+    const refused = await failure(s.upsert([row]));
+    expect(refused).toBeInstanceOf(MilvusWriteError);
+    expect(refused.retryable).toBe(false);
   });
 });

@@ -12,7 +12,7 @@ import { openLanceDbStore } from '../../../src/adapters/lancedb/index.js';
 import { MilvusStore } from '../../../src/adapters/milvus/index.js';
 import type { StoredProduct, UpsertProgress, VectorStore } from '../../../src/ports/vector-store.js';
 import { EmbedderMismatchError, HitlineError } from '../../../src/core/errors.js';
-import { catalogFixture } from '../../contract/vector-store.contract.js';
+import { catalogFixture } from '../../contract/vector-store/fixture.js';
 import { MilvusRecorder } from '../../fakes/milvus-recorder.js';
 
 const EMBEDDER = { embedderId: 'test/migrate@1', dimension: 16 };

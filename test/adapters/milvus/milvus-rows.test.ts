@@ -1,8 +1,7 @@
-/** Row conversion, the checks before sending, and upsert batch planning (src/adapters/milvus/rows.ts). */
+/** Row conversion and upsert batch planning (src/adapters/milvus/rows.ts); the checks before sending are store-rules'. */
 import { describe, expect, it } from 'vitest';
-import { checkRowFits, estimateRowBytes, fromMilvusRow, planBatches, toMilvusRow } from '../../../src/adapters/milvus/rows.js';
+import { estimateRowBytes, fromMilvusRow, planBatches, toMilvusRow } from '../../../src/adapters/milvus/rows.js';
 import type { StoredProduct } from '../../../src/ports/vector-store.js';
-import { EmbedderMismatchError, UserInputError } from '../../../src/core/errors.js';
 
 function product(id: string, fields: Partial<StoredProduct> = {}): StoredProduct {
   return {
@@ -34,34 +33,6 @@ describe('toMilvusRow / fromMilvusRow', () => {
     const back = fromMilvusRow({ ...row, sales_count: '42' }, true);
     expect(back).toEqual(p);
     expect(fromMilvusRow({ ...toMilvusRow(product('b', { price: 12.5 })) }).price).toBe(12.5);
-  });
-});
-
-describe('checkRowFits', () => {
-  it('accepts a product that fits', () => {
-    expect(() => checkRowFits(product('ok'), 4, 'e')).not.toThrow();
-  });
-
-  it('refuses, naming the product: long strings in bytes, fractional sales counts, bad prices, wrong or non-finite vectors', () => {
-    const cases: Array<[StoredProduct, RegExp, Function]> = [
-      [product('cat', { category: 'é'.repeat(129) }), /"cat": category is 258 bytes/, UserInputError],
-      [product('hash', { imageHash: 'x'.repeat(129) }), /"hash": imageHash is 129 bytes/, UserInputError],
-      [product('sales', { salesCount: 3.5 }), /"sales": sales count 3.5/, UserInputError],
-      [product('price', { price: Number.NaN }), /"price": price NaN/, UserInputError],
-      [product('dim', { vector: new Float32Array(3) }), /"dim": vector has 3 dimensions.*4-d vectors from "e"/, EmbedderMismatchError],
-      [product('nan', { vector: Float32Array.from([0, Number.NaN, 0, 0]) }), /"nan": vector contains a non-finite value/, UserInputError],
-      [product('', {}), /empty id/, UserInputError],
-    ];
-    for (const [p, message, type] of cases) {
-      let caught: unknown;
-      try {
-        checkRowFits(p, 4, 'e');
-      } catch (err) {
-        caught = err;
-      }
-      expect(caught, p.id).toBeInstanceOf(type);
-      expect((caught as Error).message).toMatch(message);
-    }
   });
 });
 
