@@ -19,6 +19,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import pMap from 'p-map';
 import sharp from 'sharp';
 import { createAnalyzer, createEmbedder, createGenerator, openStore, type AdapterSettings } from '../src/compose/adapters.js';
 import { DEFAULT_CONFIG } from '../src/compose/config.js';
@@ -87,13 +88,6 @@ async function photo(file: string, width: number, height: number, seed: number):
   await sharp(noise).resize(width, height, { kernel: 'cubic' }).tint(tint).jpeg({ quality: 85 }).toFile(file);
 }
 
-async function pool<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: limit }, async () => {
-    while (next < items.length) await fn(items[next++]);
-  }));
-}
-
 interface Catalog {
   catalogCsv: string;
   imagesDir: string;
@@ -107,11 +101,11 @@ async function batchCatalog(dir: string, products: number): Promise<Catalog> {
   await mkdir(c.newImagesDir, { recursive: true });
   const hits = ['product_id,image_path,category,color,style,season,sales_count,description,price'];
   const hitJobs: number[] = Array.from({ length: 10 * CATEGORIES.length }, (_, i) => i);
-  await pool(hitJobs, 2, (i) => photo(path.join(c.imagesDir, `H${i}.jpg`), 800, 1000, i));
+  await pMap(hitJobs, (i) => photo(path.join(c.imagesDir, `H${i}.jpg`), 800, 1000, i), { concurrency: 2 });
   for (const i of hitJobs) hits.push(`H${i},H${i}.jpg,${CATEGORIES[i % CATEGORIES.length]},red,casual,summer,${2000 + i * 37},best seller ${i} on a city street,49.9`);
   const rows = ['new_id,image_path,category,style,season,prompt_hint'];
   const jobs = Array.from({ length: products }, (_, i) => i);
-  await pool(jobs, 2, (i) => photo(path.join(c.newImagesDir, `N${i}.jpg`), 1200, 1600, 1000 + i));
+  await pMap(jobs, (i) => photo(path.join(c.newImagesDir, `N${i}.jpg`), 1200, 1600, 1000 + i), { concurrency: 2 });
   for (const i of jobs) rows.push(`N${i},N${i}.jpg,${CATEGORIES[i % CATEGORIES.length]},casual,summer,new product ${i} with a relaxed fit`);
   await writeFile(c.catalogCsv, hits.join('\n') + '\n');
   await writeFile(c.newCsv, rows.join('\n') + '\n');
@@ -371,7 +365,7 @@ async function main(): Promise<void> {
     mkdirSync(imagesDir, { recursive: true });
     if (args.ingestRows > 0 || args.shapeRows > 0) {
       log(`drawing ${args.distinctImages} catalog photos (640×800)…`);
-      await pool(Array.from({ length: args.distinctImages }, (_, i) => i), 2, (i) => photo(path.join(imagesDir, `I${i}.jpg`), 640, 800, 5000 + i));
+      await pMap(Array.from({ length: args.distinctImages }, (_, i) => i), (i) => photo(path.join(imagesDir, `I${i}.jpg`), 640, 800, 5000 + i), { concurrency: 2 });
     }
     if (args.ingestRows > 0) {
       const csv = await ingestCatalogFiles(path.join(tmp, 'ingest'), args.ingestRows, args.distinctImages);

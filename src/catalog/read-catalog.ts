@@ -5,9 +5,9 @@
  * quoting, a required column absent from the header) throws.
  */
 import { stat } from 'node:fs/promises';
+import { pMapIterable } from 'p-map';
 import { UserInputError, type RowProblem } from '../core/errors.js';
 import { readCsvTable, type CsvTableRow } from './csv-table.js';
-import { mapOrdered } from './map-ordered.js';
 import { imagePathInside, optionalPrice, quoteValue, requiredText, salesCount, type Checked } from './row-fields.js';
 import type { HitProduct, NewProduct } from '../core/product.js';
 
@@ -133,7 +133,8 @@ async function readProductTable<T>(file: string, imagesDir: string, spec: Produc
   }
 
   const rows: Array<CatalogRow<T>> = [];
-  const missing = mapOrdered(candidates, STAT_CONCURRENCY, async (c) => ({ c, absent: await imageFileAbsence(c.imageAbsPath) }));
+  // In row order, STAT_CONCURRENCY stats in flight, only those results held (backpressure defaults to concurrency).
+  const missing = pMapIterable(candidates, async (c) => ({ c, absent: await imageFileAbsence(c.imageAbsPath) }), { concurrency: STAT_CONCURRENCY });
   for await (const { c, absent } of missing) {
     if (absent) {
       problems.push({ file, row: c.cells.row, column: 'image_path', message: `line ${c.cells.line}: image ${quoteValue(c.imagePath)} ${absent} (looked for ${c.imageAbsPath})` });

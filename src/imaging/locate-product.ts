@@ -6,7 +6,10 @@
  * Used to crop around the product when fitting, to keep text off it, and to compare it with the photo.
  * If the product's colours are nowhere in the image (the generator changed it), confidence is low.
  */
-import { backgroundDistance, fitBackground, subjectThresholdFloor, type FractionBox, type RawRgb } from './image-stats.js';
+import type { FractionBox } from '../core/geometry.js';
+import { backgroundDistance, fitBackground } from './background-model.js';
+import type { RawRgb } from './decode.js';
+import { subjectThresholdFloor } from './threshold.js';
 
 const LEVELS = 8;
 const BINS = LEVELS * LEVELS * LEVELS;

@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { colorDistance, fromHex, measureImage } from '../../src/imaging/image-stats.js';
+import { colorDistance, parseColor } from '../../src/imaging/color.js';
+import { measureImage } from '../../src/imaging/image-stats.js';
 import { HitlineError } from '../../src/core/errors.js';
 import { NEAR_WHITE, busyScene, flatLay, halves, solid } from '../helpers/synthetic-images.js';
 
@@ -8,8 +9,8 @@ describe('measureImage', () => {
   it('finds the two colours of a half-red, half-blue image, each about half', async () => {
     const stats = await measureImage(await halves(200, 100, '#ff0000', '#0000ff'));
     expect(stats.palette).toHaveLength(2);
-    const red = stats.palette.find((p) => colorDistance(fromHex(p.hex), [255, 0, 0]) < 10);
-    const blue = stats.palette.find((p) => colorDistance(fromHex(p.hex), [0, 0, 255]) < 10);
+    const red = stats.palette.find((p) => colorDistance(parseColor(p.hex), [255, 0, 0]) < 10);
+    const blue = stats.palette.find((p) => colorDistance(parseColor(p.hex), [0, 0, 255]) < 10);
     expect(red?.share).toBeCloseTo(0.5, 1);
     expect(blue?.share).toBeCloseTo(0.5, 1);
   });
@@ -20,9 +21,9 @@ describe('measureImage', () => {
       .png()
       .toBuffer();
     const stats = await measureImage(bytes);
-    expect(colorDistance(fromHex(stats.palette[0].hex), [0x20, 0xa0, 0x40])).toBeLessThan(10);
+    expect(colorDistance(parseColor(stats.palette[0].hex), [0x20, 0xa0, 0x40])).toBeLessThan(10);
     expect(stats.palette[0].share).toBeCloseTo(0.8, 1);
-    expect(colorDistance(fromHex(stats.palette[1].hex), [0xf0, 0xd0, 0x00])).toBeLessThan(10);
+    expect(colorDistance(parseColor(stats.palette[1].hex), [0xf0, 0xd0, 0x00])).toBeLessThan(10);
   });
 
   it('tells a bright image from a dark one, and a flat one from a contrasty one', async () => {
@@ -74,7 +75,7 @@ describe('measureImage', () => {
     expect(plain.background.plainness).toBeGreaterThan(0.95);
     const gradient = await measureImage((await flatLay(200, 300, '<circle cx="100" cy="150" r="50" fill="#333"/>', { top: [235, 235, 240], bottom: [150, 150, 160], noise: 2 })).bytes);
     expect(gradient.background.kind).toBe('gradient');
-    expect(fromHex(gradient.background.topColor)[0]).toBeGreaterThan(fromHex(gradient.background.bottomColor)[0] + 50);
+    expect(parseColor(gradient.background.topColor)[0]).toBeGreaterThan(parseColor(gradient.background.bottomColor)[0] + 50);
     const busy = await measureImage(await busyScene(300, 400));
     expect(busy.background.kind).toBe('busy');
     expect(busy.subject).toBeNull();

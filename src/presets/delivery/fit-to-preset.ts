@@ -9,7 +9,8 @@ import type { ImageGenerator } from '../../ports/image-generator.js';
 import { nearestAspectRatio, outputSize, SIZE_TIERS, type AspectRatio, type SizeTier } from '../../core/output-sizes.js';
 import type { Preset } from '../preset.js';
 import { HitlineError } from '../../core/errors.js';
-import type { FractionBox, RawRgb } from '../../imaging/image-stats.js';
+import type { FractionBox } from '../../core/geometry.js';
+import type { RawRgb } from '../../imaging/decode.js';
 
 export interface GenerationSize {
   aspectRatio: AspectRatio;

@@ -8,8 +8,12 @@
 import sharp from 'sharp';
 import type { Embedder } from '../../ports/embedder.js';
 import { cutOutProduct, type CutOut } from '../../imaging/cutout.js';
-import { deltaE } from '../../imaging/color-lab.js';
-import { backgroundDistance, decodeRgb, dominantColors, fitBackground, fromHex, subjectThresholdFloor, type FractionBox, type RawRgb } from '../../imaging/image-stats.js';
+import type { FractionBox } from '../../core/geometry.js';
+import { backgroundDistance, fitBackground } from '../../imaging/background-model.js';
+import { deltaE2000, parseColor, toHex } from '../../imaging/color.js';
+import { decodeRgb, type RawRgb } from '../../imaging/decode.js';
+import { dominantColors } from '../../imaging/palette.js';
+import { subjectThresholdFloor } from '../../imaging/threshold.js';
 import { downsample, locateProduct, productColorModel, type LocatedProduct, type ProductColorModel } from '../../imaging/locate-product.js';
 import type { QualityCheck } from './quality-checks.js';
 import { cosineSimilarity } from '../../util/vector-math.js';
@@ -83,7 +87,7 @@ export async function prepareProductReference(photo: Buffer, options: { cutout?:
     }
   }
   const palette = dominantColors({ data: Uint8Array.from(opaque), width: opaque.length / 3, height: 1 });
-  const mainColours = palette.filter((c) => c.share >= MAIN_COLOUR_SHARE).slice(0, 3).map((c) => ({ rgb: fromHex(c.hex), share: c.share }));
+  const mainColours = palette.filter((c) => c.share >= MAIN_COLOUR_SHARE).slice(0, 3).map((c) => ({ rgb: parseColor(c.hex), share: c.share }));
   const onWhite = await sharp(rgba, { raw: { width, height, channels: 4 } })
     .flatten({ background: '#ffffff' })
     .extend({ top: pad(height), bottom: pad(height), left: pad(width), right: pad(width), background: '#ffffff' })
@@ -115,15 +119,15 @@ export async function checkProductFidelity(
   const located = options.located ?? locateReferenceProduct(output, ref);
   const region = await cropRegion(output, located.box);
   const small = downsample(region, 128);
-  const regionPalette = dominantColors(small, 6).filter((c) => c.share >= REGION_COLOUR_SHARE).map((c) => fromHex(c.hex));
+  const regionPalette = dominantColors(small, 6).filter((c) => c.share >= REGION_COLOUR_SHARE).map((c) => parseColor(c.hex));
   let weighted = 0;
   let weights = 0;
   const misses: string[] = [];
   for (const c of ref.mainColours) {
-    const d = Math.min(...regionPalette.map((r) => deltaE(c.rgb, r)));
+    const d = Math.min(...regionPalette.map((r) => deltaE2000(c.rgb, r)));
     weighted += d * c.share;
     weights += c.share;
-    if (d > thresholds.maxColourDeltaE) misses.push(`${hex(c.rgb)} (nearest ΔE ${d.toFixed(1)})`);
+    if (d > thresholds.maxColourDeltaE) misses.push(`${toHex(c.rgb)} (nearest ΔE00 ${d.toFixed(1)})`);
   }
   const colourDelta = weights > 0 ? weighted / weights : 0;
   const where = `product found at ${pct(located.box.x)},${pct(located.box.y)} size ${pct(located.box.width)}×${pct(located.box.height)} (colour match ${located.confidence.toFixed(2)})`;
@@ -131,8 +135,8 @@ export async function checkProductFidelity(
     {
       check: 'product-colour', passed: colourDelta <= thresholds.maxColourDeltaE, value: round(colourDelta), threshold: thresholds.maxColourDeltaE,
       detail: colourDelta <= thresholds.maxColourDeltaE
-        ? `the product's colours are kept (mean ΔE ${colourDelta.toFixed(1)}); ${where}`
-        : `the product's colours changed: ${misses.join(', ') || `mean ΔE ${colourDelta.toFixed(1)}`}; ${where}`,
+        ? `the product's colours are kept (mean ΔE00 ${colourDelta.toFixed(1)}); ${where}`
+        : `the product's colours changed: ${misses.join(', ') || `mean ΔE00 ${colourDelta.toFixed(1)}`}; ${where}`,
     },
   ];
   if (options.embedder) {
@@ -141,8 +145,8 @@ export async function checkProductFidelity(
     // embedder finds the product itself on a plain scene). A mis-framed region must not fail a faithful image,
     // and a wrong product is far from the photo in both.
     const [regionVector, wholeVector] = await options.embedder.embedImages([await toJpeg(onWhite(region)), await toJpeg(output)]);
-    const regionSimilarity = cosine(refVector, regionVector);
-    const wholeSimilarity = cosine(refVector, wholeVector);
+    const regionSimilarity = cosineSimilarity(refVector, regionVector);
+    const wholeSimilarity = cosineSimilarity(refVector, wholeVector);
     const similarity = Math.max(regionSimilarity, wholeSimilarity);
     checks.push({
       check: 'product-similarity', passed: similarity >= thresholds.minSimilarity, value: round(similarity, 3), threshold: thresholds.minSimilarity,
@@ -191,8 +195,6 @@ async function cropRegion(img: RawRgb, box: FractionBox): Promise<RawRgb> {
   return { data: out, width: w, height: h };
 }
 
-const cosine = cosineSimilarity;
 
-const hex = (c: readonly number[]) => `#${c.map((v) => v.toString(16).padStart(2, '0')).join('')}`;
 const pct = (v: number) => `${Math.round(v * 100)}%`;
 const round = (v: number, digits = 1) => Math.round(v * 10 ** digits) / 10 ** digits;
