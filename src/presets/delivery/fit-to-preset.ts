@@ -171,12 +171,12 @@ export function placeWindow(W: number, H: number, ratio: number, productBox: Fra
       height = Math.ceil(width / ratio);
     }
   }
-  const place = (start: number, size: number, full: number, boxStart: number, boxSize: number) => {
+  const place = (size: number, full: number, boxStart: number, boxSize: number) => {
     const centred = boxStart + boxSize / 2 - size / 2;
     if (size <= full) return Math.round(Math.min(full - size, Math.max(0, centred)));
     // Larger than the image: keep the product inside, the overhang split as evenly as the product allows.
     const even = (full - size) / 2;
     return Math.round(Math.min(boxStart, Math.max(boxStart + boxSize - size, even)));
   };
-  return { left: place(0, width, W, bx, bw), top: place(0, height, H, by, bh), width, height };
+  return { left: place(width, W, bx, bw), top: place(height, H, by, bh), width, height };
 }

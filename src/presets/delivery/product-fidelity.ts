@@ -1,7 +1,7 @@
 /**
  * Product fidelity: is the product in a delivered image still the seller's product? The product region of the
  * output (found by its colours, locate-product.ts) is compared with the product photo two ways:
- *  - colour: each main colour of the product (CIELAB) must be present in the region, mean ΔE below a threshold;
+ *  - colour: each main colour of the product must be present in the region: mean CIEDE2000 ΔE00 below a threshold;
  *  - embedding: cosine similarity of the region and the cut-out product on white, with the run's Embedder.
  * A generator that recolours, swaps or drops the product fails here and triggers the retry ladder.
  */
@@ -19,14 +19,27 @@ import type { QualityCheck } from './quality-checks.js';
 import { cosineSimilarity } from '../../util/vector-math.js';
 
 export interface FidelityThresholds {
-  /** Mean CIELAB ΔE from each main product colour to the nearest colour of the output's product region. */
+  /** Mean CIEDE2000 ΔE00 from each main product colour to the nearest colour of the output's product region. */
   maxColourDeltaE: number;
   /** Cosine similarity between the output's product region and the product on white (embedder-specific). */
   minSimilarity: number;
 }
 
+/**
+ * The colour threshold, ΔE00 (CIEDE2000). Chosen by `node --import tsx bench/preset-quality.ts --calibrate 60`
+ * (2026-12-04; bench/results/preset-quality.md) on 60 fashion-1204 photos, each composited by the local
+ * compositor, fitted to tiktok-feed and measured faithful, hue-turned 180° and 60°, and with another product.
+ * Same-product ΔE00: min 0.3, median 1.8, p95 3.7, max 7.7; recoloured (hue +180°): median 14.2, p95 27.9;
+ * (hue +60°): median 11.5; another product: median 11.0. The rule the first (CIE76, 18) threshold was set by:
+ * no faithful composite fails, with its headroom over the largest faithful difference (18 / 8.0 = 2.25×):
+ * 2.25 × 7.7 → 17. At 17: 0 of 60 faithful fail; 23 of 60 hue +180° fail (23 of the 31 products with a
+ * saturated main colour; a hue turn cannot change black, white or grey), 21 of 60 hue +60° (21 of 31),
+ * 16 of 60 other products (most other products are caught by the similarity check instead).
+ */
+const MAX_COLOUR_DELTA_E2000 = 17;
+
 /** For an embedder hitline has not calibrated: the colour threshold still holds; similarity only catches gross swaps. */
-export const DEFAULT_FIDELITY_THRESHOLDS: FidelityThresholds = { maxColourDeltaE: 18, minSimilarity: 0.6 };
+export const DEFAULT_FIDELITY_THRESHOLDS: FidelityThresholds = { maxColourDeltaE: MAX_COLOUR_DELTA_E2000, minSimilarity: 0.6 };
 
 /**
  * Similarity thresholds calibrated per embedder in bench/preset-quality.ts (bench/results/preset-quality.md):
@@ -35,7 +48,7 @@ export const DEFAULT_FIDELITY_THRESHOLDS: FidelityThresholds = { maxColourDeltaE
 const CALIBRATED: Array<{ embedder: RegExp; thresholds: FidelityThresholds }> = [
   // Calibrated on local/mnv2-b10p-signed-mirrorgrid6-gem2-product224@1 (faithful composites: min 0.854, p5 0.877;
   // another product composited instead: p95 0.881). Re-run the bench when the local recipe changes.
-  { embedder: /^local\//, thresholds: { maxColourDeltaE: 18, minSimilarity: 0.84 } },
+  { embedder: /^local\//, thresholds: { maxColourDeltaE: MAX_COLOUR_DELTA_E2000, minSimilarity: 0.84 } },
 ];
 
 export function fidelityThresholdsFor(embedderId: string | undefined): FidelityThresholds {
