@@ -131,7 +131,7 @@ interface LikelihoodMap {
 }
 
 /** Per-pixel likelihood that the pixel belongs to the product, on a ≤LOCATE_SIDE thumbnail, lightly smoothed. */
-export function likelihoodMap(img: RawRgb, model: ProductColorModel): LikelihoodMap {
+function likelihoodMap(img: RawRgb, model: ProductColorModel): LikelihoodMap {
   const long = Math.max(img.width, img.height);
   const short = Math.min(img.width, img.height);
   const side = Math.min(LOCATE_MAX_SIDE, Math.max(LOCATE_SIDE, Math.round((LOCATE_SHORT_SIDE * long) / short)));

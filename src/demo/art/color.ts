@@ -2,7 +2,7 @@
 import { luma, parseColor, toHex } from '../../imaging/color.js';
 
 /** Linear mix in 8-bit sRGB: t = 0 gives a, t = 1 gives b. */
-export function mix(a: string, b: string, t: number): string {
+function mix(a: string, b: string, t: number): string {
   const ca = parseColor(a);
   const cb = parseColor(b);
   return toHex(ca.map((v, i) => v + (cb[i] - v) * t));

@@ -152,7 +152,7 @@ interface Window {
  * The window of `ratio` to cut: the largest inside the image, centred on the product (or the image centre);
  * when the product plus margin is larger than that window, a larger window that reaches outside the image.
  */
-export function placeWindow(W: number, H: number, ratio: number, productBox: FractionBox | undefined, margin: number): Window {
+function placeWindow(W: number, H: number, ratio: number, productBox: FractionBox | undefined, margin: number): Window {
   const crop = cropForRatio(W, H, ratio);
   if (!productBox) return { left: Math.floor((W - crop.width) / 2), top: Math.floor((H - crop.height) / 2), ...crop };
   const m = margin * Math.max(productBox.width * W, productBox.height * H);

@@ -3,40 +3,25 @@
  * the summary in the CSV's order whatever order they finish in, and a product that throws (a bug, not a
  * failed product) rejects the run without starting the products after it.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BatchEvent } from '../../../src/pipeline/batch/batch-events.js';
 import { createBatchEngine } from '../../../src/pipeline/batch/engine.js';
 import { DEFAULT_MATCH_SETTINGS } from '../../../src/pipeline/match.js';
 import { runPipeline, type RunOptions } from '../../../src/pipeline/run.js';
-import { ensureWorkspace, workspaceAt, type Workspace } from '../../../src/pipeline/workspace.js';
 import { openLanceDbStore } from '../../../src/adapters/lancedb/index.js';
-import { startOpenRouterFake, type OpenRouterFake } from '../../fakes/openrouter-fake.js';
-import { buildSmallCatalog, cloudAdapters, ingestThroughFake, type SmallCatalog } from './fixtures.js';
+import { batchTestbed, cloudAdapters, type BatchTestbed } from './fixtures.js';
 
 const PRODUCTS = 9;
-let tmp: string;
-let fake: OpenRouterFake;
-let catalog: SmallCatalog;
-let ws: Workspace;
+let bed: BatchTestbed;
 
 beforeAll(async () => {
-  tmp = await mkdtemp(path.join(os.tmpdir(), 'hitline-run-concurrency-'));
-  fake = await startOpenRouterFake({ apiKey: 'test-key' });
-  catalog = await buildSmallCatalog(path.join(tmp, 'catalog'), { newProducts: PRODUCTS });
-  ws = workspaceAt(path.join(tmp, 'ws'));
-  await ensureWorkspace(ws);
-  await ingestThroughFake(fake, catalog, ws.lanceDir);
+  bed = await batchTestbed('hitline-run-concurrency-', PRODUCTS);
 });
-afterAll(async () => {
-  await fake.stop();
-  await rm(tmp, { recursive: true, force: true });
-});
+afterAll(() => bed.close());
 
 /** A run whose engine reports every event (stage starts included) to `events`. */
 async function run(events: (e: BatchEvent) => void, options: Pick<RunOptions, 'concurrency' | 'afterProduct'>) {
+  const { fake, catalog, ws } = bed;
   const store = await openLanceDbStore({ dir: ws.lanceDir });
   const engine = createBatchEngine({ events });
   try {
@@ -63,13 +48,13 @@ describe('the batch over its products', () => {
     };
     // Earlier rows take longer in their last step, so later rows finish first.
     const afterProduct = async (s: { newId: string }) => {
-      await sleep(10 * (PRODUCTS - catalog.newIds.indexOf(s.newId)));
+      await sleep(10 * (PRODUCTS - bed.catalog.newIds.indexOf(s.newId)));
       finished.push(s.newId);
     };
     const { summary } = await run(events, { concurrency: 3, afterProduct });
-    expect(summary.products.map((p) => p.status)).toEqual(catalog.newIds.map(() => 'done'));
-    expect(summary.products.map((p) => p.newId)).toEqual(catalog.newIds);
-    expect(finished).not.toEqual(catalog.newIds);
+    expect(summary.products.map((p) => p.status)).toEqual(bed.catalog.newIds.map(() => 'done'));
+    expect(summary.products.map((p) => p.newId)).toEqual(bed.catalog.newIds);
+    expect(finished).not.toEqual(bed.catalog.newIds);
     expect(peak).toBe(3);
   }, 60_000);
 
@@ -77,9 +62,9 @@ describe('the batch over its products', () => {
     const started: string[] = [];
     const events = (e: BatchEvent) => {
       if (e.type === 'stage-start' && !started.includes(e.productId)) started.push(e.productId);
-      if (e.type === 'product-done' && e.productId === catalog.newIds[1]) throw new Error('progress display broke');
+      if (e.type === 'product-done' && e.productId === bed.catalog.newIds[1]) throw new Error('progress display broke');
     };
     await expect(run(events, { concurrency: 1 })).rejects.toThrow('progress display broke');
-    expect(started).toEqual(catalog.newIds.slice(0, 2));
+    expect(started).toEqual(bed.catalog.newIds.slice(0, 2));
   }, 60_000);
 });
