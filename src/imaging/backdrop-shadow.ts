@@ -97,10 +97,11 @@ function dropFarReaching(shadow: Uint8Array, dist: Float32Array, plain: number, 
   const n = width * height;
   // The open backdrop: plain pixels joined to the photo's border through plain pixels (not the white inside of
   // a product, which a flood gone astray may have reached too).
-  const isPlain = (p: number) => dist[p] <= plain;
+  const isPlain = new Uint8Array(n);
+  for (let p = 0; p < n; p++) isPlain[p] = dist[p] <= plain ? 1 : 0;
   const near = new Flood(width, height).seedBorder(isPlain).spread(4, isPlain);
   // Then at most maxReach steps (8-connected) from it through shadow pixels only.
-  near.restart().spread(8, (q) => shadow[q] !== 0, maxReach);
+  near.restart().spread(8, shadow, maxReach);
   const { labels, areas } = labelComponents(shadow, width, height);
   const far = new Uint8Array(areas.length);
   // A piece the open backdrop does not reach at all is no cast shadow either.
@@ -153,12 +154,11 @@ function reachFromBorder(img: RawRgb, like: Uint8Array, sharp: Uint8Array, walls
   // stages steps out from every pixel reached so far.
   const luma = rawLuma(img);
   const maxJump = MAX_JUMP + noise;
-  const isOpen = (p: number) => open[p] !== 0;
   return new Flood(width, height)
-    .seedBorder(isOpen)
-    .spread(4, isOpen)
+    .seedBorder(open)
+    .spread(4, open)
     .restart()
-    .spread(4, (q) => passable[q] !== 0, NARROW_REACH)
+    .spread(4, passable, NARROW_REACH)
     .restart()
     .spread(4, (q, from) => like[q] !== 0 && !sharp[q] && !walls[q] && Math.abs(luma[q] - luma[from]) <= maxJump, EDGE_REACH).reached;
 }

@@ -26,8 +26,12 @@ export function lowThreshold(model: Pick<BackgroundModel, 'noise'>, high: number
 /** Hysteresis: pixels above `high` are product; pixels above `low` are product when 8-connected to one that is. */
 export function growFromSeeds(dist: Float32Array, width: number, height: number, high: number, low: number): Uint8Array {
   const flood = new Flood(width, height);
-  for (let i = 0; i < dist.length; i++) if (dist[i] > high) flood.seed(i);
-  return flood.spread(8, (q) => dist[q] > low).reached;
+  const aboveLow = new Uint8Array(dist.length);
+  for (let i = 0; i < dist.length; i++) {
+    aboveLow[i] = dist[i] > low ? 1 : 0;
+    if (dist[i] > high) flood.seed(i);
+  }
+  return flood.spread(8, aboveLow).reached;
 }
 
 /**

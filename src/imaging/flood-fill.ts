@@ -7,6 +7,10 @@
 /** 4: left, right, up, down. 8: the diagonals too. */
 export type Connectivity = 4 | 8;
 
+/** Neighbour steps: the four sides, then the four corners (8-connected only). */
+const DX = Int8Array.of(-1, 1, 0, 0, -1, 1, -1, 1);
+const DY = Int8Array.of(0, 0, -1, 1, -1, -1, 1, 1);
+
 export class Flood {
   /** 1 for every pixel reached so far. */
   readonly reached: Uint8Array;
@@ -39,29 +43,32 @@ export class Flood {
     return this;
   }
 
-  /** Seeds every pixel of the outermost rows and columns that `admit` accepts. */
-  seedBorder(admit: (p: number) => boolean): this {
+  /** Seeds every pixel of the outermost rows and columns where `admit` is non-zero. */
+  seedBorder(admit: Uint8Array): this {
     const { width, height } = this;
     const n = width * height;
     for (let x = 0; x < width; x++) {
-      if (admit(x)) this.seed(x);
-      if (admit(n - width + x)) this.seed(n - width + x);
+      if (admit[x]) this.seed(x);
+      if (admit[n - width + x]) this.seed(n - width + x);
     }
     for (let y = 0; y < height; y++) {
-      if (admit(y * width)) this.seed(y * width);
-      if (admit(y * width + width - 1)) this.seed(y * width + width - 1);
+      if (admit[y * width]) this.seed(y * width);
+      if (admit[y * width + width - 1]) this.seed(y * width + width - 1);
     }
     return this;
   }
 
   /**
    * Spreads from the pixels not yet spread from, one step at a time (a step goes one pixel out from every pixel
-   * of the step before), into each neighbour `q` of a pixel `from` for which `admit(q, from)` holds. Stops after
-   * `steps` steps or when nothing new is reached. Which pixels are reached never depends on the visiting order.
+   * of the step before), into each neighbour `q` that `admit` accepts: a mask (admitted where non-zero, the fast
+   * path) or a rule `admit(q, from)` given the pixel it steps from. Stops after `steps` steps or when nothing new
+   * is reached. Which pixels are reached never depends on the visiting order.
    */
-  spread(connectivity: Connectivity, admit: (q: number, from: number) => boolean, steps = Infinity): this {
+  spread(connectivity: Connectivity, admit: Uint8Array | ((q: number, from: number) => boolean), steps = Infinity): this {
     const { width, height, reached, queue } = this;
-    const diagonals = connectivity === 8;
+    const mask = typeof admit === 'function' ? undefined : admit;
+    const rule = typeof admit === 'function' ? admit : undefined;
+    const neighbours = connectivity === 8 ? 8 : 4;
     let head = this.head;
     let tail = this.tail;
     for (let step = 0; step < steps && head < tail; step++) {
@@ -70,19 +77,15 @@ export class Flood {
         const p = queue[head];
         const x = p % width;
         const y = (p - x) / width;
-        for (let dy = -1; dy <= 1; dy++) {
-          const ny = y + dy;
-          if (ny < 0 || ny >= height) continue;
-          for (let dx = -1; dx <= 1; dx++) {
-            if ((dx === 0 && dy === 0) || (!diagonals && dx !== 0 && dy !== 0)) continue;
-            const nx = x + dx;
-            if (nx < 0 || nx >= width) continue;
-            const q = ny * width + nx;
-            if (!reached[q] && admit(q, p)) {
-              reached[q] = 1;
-              queue[tail++] = q;
-            }
-          }
+        for (let k = 0; k < neighbours; k++) {
+          const nx = x + DX[k];
+          const ny = y + DY[k];
+          if (nx < 0 || nx >= width || ny < 0 || ny >= height) continue;
+          const q = ny * width + nx;
+          if (reached[q]) continue;
+          if (mask !== undefined ? mask[q] === 0 : !rule!(q, p)) continue;
+          reached[q] = 1;
+          queue[tail++] = q;
         }
       }
     }
@@ -113,10 +116,11 @@ export function labelComponents(mask: Uint8Array, width: number, height: number,
   const labels = new Int32Array(width * height);
   const areas = [0];
   const flood = new Flood(width, height);
+  const { reached } = flood;
   const { levels } = options;
-  const admit = levels ? (q: number, p: number) => mask[q] !== 0 && levels[q] === levels[p] : (q: number) => mask[q] !== 0;
+  const admit = levels ? (q: number, p: number) => mask[q] !== 0 && levels[q] === levels[p] : mask;
   for (let start = 0; start < mask.length; start++) {
-    if (!mask[start] || flood.reached[start]) continue;
+    if (!mask[start] || reached[start]) continue;
     const first = flood.count;
     flood.seed(start).spread(options.connectivity ?? 8, admit);
     const id = areas.length;
@@ -131,9 +135,10 @@ export function labelComponents(mask: Uint8Array, width: number, height: number,
  * background cannot leak through a diagonal gap in the outline), labelled as 8-connected components.
  */
 export function labelHoles(mask: Uint8Array, width: number, height: number): Components {
-  const unset = (p: number) => !mask[p];
+  const unset = new Uint8Array(mask.length);
+  for (let p = 0; p < mask.length; p++) unset[p] = mask[p] ? 0 : 1;
   const outside = new Flood(width, height).seedBorder(unset).spread(4, unset).reached;
   const holes = new Uint8Array(width * height);
-  for (let p = 0; p < holes.length; p++) holes[p] = !mask[p] && !outside[p] ? 1 : 0;
+  for (let p = 0; p < holes.length; p++) holes[p] = unset[p] && !outside[p] ? 1 : 0;
   return labelComponents(holes, width, height);
 }

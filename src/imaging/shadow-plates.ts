@@ -62,6 +62,8 @@ export function greyPlates(luma: Float32Array, like: Uint8Array, sharp: Uint8Arr
   // The rim between a plate and its outline is product too: a few steps out, up to the edge.
   const rim = new Flood(width, height);
   for (let i = 0; i < n; i++) if (plates[i]) rim.seed(i);
-  rim.spread(4, (q) => like[q] !== 0 && dist[q] > plain && sharp[q] === 0, PLATE_RIM);
+  const rimmable = new Uint8Array(n);
+  for (let i = 0; i < n; i++) rimmable[i] = like[i] && dist[i] > plain && !sharp[i] ? 1 : 0;
+  rim.spread(4, rimmable, PLATE_RIM);
   return rim.reached;
 }

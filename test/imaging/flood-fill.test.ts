@@ -65,7 +65,7 @@ describe('Flood', () => {
     // Cells: which rule admits each pixel. Stage 1 floods the 'a's from the border; stage 2 takes one step into 'b'.
     const cells = 'aab.bb.aa';
     const flood = new Flood(cells.length, 1)
-      .seedBorder((p) => cells[p] === 'a')
+      .seedBorder(Uint8Array.from(cells, (c) => (c === 'a' ? 1 : 0)))
       .spread(4, (q) => cells[q] === 'a');
     expect(show(flood.reached, cells.length)).toEqual(['110000011']);
     flood.restart().spread(4, (q) => cells[q] === 'b', 1);
