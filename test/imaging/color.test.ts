@@ -18,7 +18,8 @@ describe('colour', () => {
     expect(deltaE2000([12, 34, 56], [12, 34, 56])).toBe(0);
     expect(deltaE2000([0, 0, 0], [255, 255, 255])).toBeCloseTo(100, 3);
     expect(deltaE2000([255, 0, 0], [0, 255, 0])).toBeCloseTo(86.61, 1);
-    // A just-visible step in a dark blue is small; the same RGB step in a mid grey is larger in RGB terms than in ΔE00.
+    // Five levels of mid grey are about two just-noticeable differences.
+    expect(deltaE2000([128, 128, 128], [133, 133, 133])).toBeGreaterThan(1);
     expect(deltaE2000([128, 128, 128], [133, 133, 133])).toBeLessThan(2.5);
   });
 
