@@ -13,13 +13,13 @@
  * 4. The memory shape of an ingest of `--shape-rows` rows (cheaper `--shape-recipe`, same code path):
  *    resident memory as the rows go by.
  * Steps 3 and 4 each run in a child process (bench/batch-ingest.ts) so their peaks are their own.
+ * Inputs are drawn in bench/batch-fixtures.ts, sections 3 and 4 written in bench/batch-ingest-report.ts.
  */
-import { execFileSync, fork, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdirSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import sharp from 'sharp';
+import pMap from 'p-map';
 import { createAnalyzer, createEmbedder, createGenerator, openStore, type AdapterSettings } from '../src/compose/adapters.js';
 import { DEFAULT_CONFIG } from '../src/compose/config.js';
 import { openCostLedger } from '../src/pipeline/cost-ledger.js';
@@ -33,9 +33,11 @@ import { DEFAULT_PROVIDER_LIMITS } from '../src/pipeline/batch/provider-limits.j
 import { OPENROUTER_MODELS } from '../src/adapters/openrouter/models.js';
 import type { SizeTier } from '../src/core/output-sizes.js';
 import { REPO_ROOT } from '../src/util/paths.js';
+import { batchCatalog, photo, startFake, type Catalog, type FakeServer } from './batch-fixtures.js';
+import { ingestSections } from './batch-ingest-report.js';
+import { commandLine, loadAverage, writeResults } from './batch-results.js';
 
 const REAL_LATENCY_S = { embed: 0.3, analyze: 4, generate: 12 };
-const CATEGORIES = ['midi_dress', 'tshirt', 'handbag', 'sneakers'];
 
 interface Args {
   products: number;
@@ -78,61 +80,6 @@ function parseArgs(argv: string[]): Args {
   return a;
 }
 
-/** A photo-like JPEG: smooth coloured texture, so decoding and resizing cost what real photos cost. */
-async function photo(file: string, width: number, height: number, seed: number): Promise<void> {
-  const tint = { r: 60 + ((seed * 67) % 180), g: 60 + ((seed * 131) % 180), b: 60 + ((seed * 29) % 180) };
-  const noise = await sharp({ create: { width: Math.ceil(width / 8), height: Math.ceil(height / 8), channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 60 } } })
-    .png()
-    .toBuffer();
-  await sharp(noise).resize(width, height, { kernel: 'cubic' }).tint(tint).jpeg({ quality: 85 }).toFile(file);
-}
-
-async function pool<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: limit }, async () => {
-    while (next < items.length) await fn(items[next++]);
-  }));
-}
-
-interface Catalog {
-  catalogCsv: string;
-  imagesDir: string;
-  newCsv: string;
-  newImagesDir: string;
-}
-
-async function batchCatalog(dir: string, products: number): Promise<Catalog> {
-  const c: Catalog = { catalogCsv: path.join(dir, 'products.csv'), imagesDir: path.join(dir, 'images'), newCsv: path.join(dir, 'new.csv'), newImagesDir: path.join(dir, 'new') };
-  await mkdir(c.imagesDir, { recursive: true });
-  await mkdir(c.newImagesDir, { recursive: true });
-  const hits = ['product_id,image_path,category,color,style,season,sales_count,description,price'];
-  const hitJobs: number[] = Array.from({ length: 10 * CATEGORIES.length }, (_, i) => i);
-  await pool(hitJobs, 2, (i) => photo(path.join(c.imagesDir, `H${i}.jpg`), 800, 1000, i));
-  for (const i of hitJobs) hits.push(`H${i},H${i}.jpg,${CATEGORIES[i % CATEGORIES.length]},red,casual,summer,${2000 + i * 37},best seller ${i} on a city street,49.9`);
-  const rows = ['new_id,image_path,category,style,season,prompt_hint'];
-  const jobs = Array.from({ length: products }, (_, i) => i);
-  await pool(jobs, 2, (i) => photo(path.join(c.newImagesDir, `N${i}.jpg`), 1200, 1600, 1000 + i));
-  for (const i of jobs) rows.push(`N${i},N${i}.jpg,${CATEGORIES[i % CATEGORIES.length]},casual,summer,new product ${i} with a relaxed fit`);
-  await writeFile(c.catalogCsv, hits.join('\n') + '\n');
-  await writeFile(c.newCsv, rows.join('\n') + '\n');
-  return c;
-}
-
-/** The fake OpenRouter in a child process; `ask` sends a command and waits for its answer. */
-async function startFake(): Promise<{ baseUrl: string; ask: (msg: object) => Promise<any>; child: ChildProcess }> {
-  const child = fork(path.join(REPO_ROOT, 'bench/batch-fake-server.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const baseUrl = await new Promise<string>((resolve, reject) => {
-    child.once('message', (m: any) => (m.ready ? resolve(m.baseUrl) : reject(new Error('fake did not start'))));
-    child.once('exit', (code) => reject(new Error(`fake exited with ${code}`)));
-  });
-  const ask = (msg: object) =>
-    new Promise<any>((resolve) => {
-      child.once('message', resolve);
-      child.send(msg);
-    });
-  return { baseUrl, ask, child };
-}
-
 /** The least wall time any schedule could take: per stage, the waves its cap allows, plus the other stages before and after it. */
 export function idealBoundSeconds(n: number, latency: { embed: number; analyze: number; generate: number }, caps: { embed: number; analyze: number; generate: number }): { seconds: number; bindingStage: string } {
   const order = ['embed', 'analyze', 'generate'] as const;
@@ -165,7 +112,7 @@ interface BatchMeasure {
   costUsd: number;
 }
 
-async function measureBatch(args: Args, ws: Workspace, catalog: Catalog, fake: Awaited<ReturnType<typeof startFake>>): Promise<BatchMeasure> {
+async function measureBatch(args: Args, ws: Workspace, catalog: Catalog, fake: FakeServer): Promise<BatchMeasure> {
   await fake.ask({ cmd: 'reset' });
   const runId = newRunId();
   const ledger = openCostLedger(ws.ledgerFile);
@@ -228,60 +175,6 @@ async function measureBatch(args: Args, ws: Workspace, catalog: Catalog, fake: A
     clearInterval(sampler);
     await store.close();
   }
-}
-
-/** Draws `distinct` photos and writes a products.csv of `rows` rows cycling through them. */
-async function ingestCatalogFiles(dir: string, rows: number, distinct: number): Promise<string> {
-  await mkdir(dir, { recursive: true });
-  const lines = ['product_id,image_path,category,color,style,season,sales_count,description,price'];
-  for (let i = 0; i < rows; i++) {
-    lines.push(`P${i},I${i % distinct}.jpg,${CATEGORIES[i % CATEGORIES.length]},blue,casual,winter,${i % 5000},catalog row ${i},19.9`);
-  }
-  const csv = path.join(dir, `products-${rows}.csv`);
-  await writeFile(csv, lines.join('\n') + '\n');
-  return csv;
-}
-
-/** Runs bench/batch-ingest.ts in a child process, so its peak memory is its own. */
-function runIngestChild(csv: string, imagesDir: string, workspace: string, recipe: string): any {
-  const argv = ['--import', 'tsx', path.join(REPO_ROOT, 'bench/batch-ingest.ts'), '--catalog', csv, '--images', imagesDir, '--workspace', workspace, '--recipe', recipe];
-  const out = execFileSync(process.execPath, argv, {
-    cwd: REPO_ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return JSON.parse(out.trim().split('\n').pop()!);
-}
-
-/** What the samples of a long ingest say: JS-side memory (where images would be) against resident memory, and the rate over time. */
-function shapeNotes(r: { samples: Array<{ seconds: number; rows: number; rssMB: number; heapMB: number; externalMB: number }> }): string {
-  const s = r.samples.slice(0, -1).filter((x) => x.rows > 0);
-  const last = s[s.length - 1];
-  if (!last || last.rows < 20_000) return '';
-  const range = (xs: number[]) => `${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)} MiB`;
-  const at = (rows: number) => s.find((x) => x.rows >= rows) ?? last;
-  const a = at(last.rows * 0.1);
-  const b = at(last.rows * 0.9);
-  const perK = (b.rssMB - a.rssMB) / ((b.rows - a.rows) / 1000);
-  const early = a.rows / a.seconds;
-  const late = (last.rows - b.rows) / Math.max(1e-9, last.seconds - b.seconds);
-  return (
-    `Images are not held: the JS heap stays within ${range(s.map((x) => x.heapMB))} and Buffers (external + array buffers, where image bytes live) within ` +
-    `${range(s.map((x) => x.externalMB))} from the first row to the last. Resident memory does grow, by about ${perK.toFixed(1)} MiB per 1,000 rows between ` +
-    `${a.rows.toLocaleString('en')} and ${b.rows.toLocaleString('en')} rows, outside the JS heap: that is the store's native side (LanceDB), which gets one more ` +
-    `fragment and index delta per 64-row write and compacts only in the final optimize. The rate falls the same way: ${early.toFixed(0)} rows/s over the first ` +
-    `${a.rows.toLocaleString('en')} rows, ${late.toFixed(0)} rows/s over the last ${(last.rows - b.rows).toLocaleString('en')}. Compacting the store every ` +
-    'few thousand rows during a long ingest would bound both.'
-  );
-}
-
-/** The lowest and highest resident memory sampled while rows were going in (the last sample is after the ingest). */
-function steadyRange(samples: Array<{ rows: number; rssMB: number }>): string {
-  const during = samples.slice(0, -1).filter((x) => x.rows > 0);
-  if (during.length === 0) return 'n/a';
-  return `${Math.min(...during.map((x) => x.rssMB))}–${Math.max(...during.map((x) => x.rssMB))} MiB`;
-}
-
-function loadAverage(): string {
-  return os.loadavg().map((x) => x.toFixed(1)).join(' / ');
 }
 
 /** Sections 1 and 2: the batch through the fake, then the same batch again. */
@@ -366,122 +259,17 @@ async function main(): Promise<void> {
   try {
     if (args.products > 0) await batchSections(args, tmp, report, raw, log);
 
-    // 3: rows with the default offline embedder.
+    // 3 and 4: rows with the offline embedder.
     const imagesDir = path.join(tmp, 'ingest-images');
     mkdirSync(imagesDir, { recursive: true });
     if (args.ingestRows > 0 || args.shapeRows > 0) {
       log(`drawing ${args.distinctImages} catalog photos (640×800)…`);
-      await pool(Array.from({ length: args.distinctImages }, (_, i) => i), 2, (i) => photo(path.join(imagesDir, `I${i}.jpg`), 640, 800, 5000 + i));
+      await pMap(Array.from({ length: args.distinctImages }, (_, i) => i), (i) => photo(path.join(imagesDir, `I${i}.jpg`), 640, 800, 5000 + i), { concurrency: 2 });
     }
-    if (args.ingestRows > 0) {
-      const csv = await ingestCatalogFiles(path.join(tmp, 'ingest'), args.ingestRows, args.distinctImages);
-      const loadAtIngest = loadAverage();
-      log(`ingest: ${args.ingestRows} rows, default recipe (load ${loadAtIngest})…`);
-      const r = runIngestChild(csv, imagesDir, path.join(tmp, 'ingest-ws'), 'default');
-      raw.ingest = r;
-      report.push(
-        `## 3. Ingest of ${args.ingestRows.toLocaleString('en')} catalog rows, offline embedder`,
-        '',
-        `Command: \`${commandLine()}\` (load average at the start: ${loadAtIngest})`,
-        '',
-        `Rows cycle through ${args.distinctImages} distinct 640×800 photo-like JPEGs (every row is a distinct product id, so every row is embedded: ingest only skips an image whose hash is already stored for that id). ` +
-          `Embedder: ${r.embedderId} (${r.dimension}-d), LanceDB store, chunks of 64 rows.`,
-        '',
-        '| measure | value |',
-        '|---|---|',
-        `| rows stored | ${r.storeCount} (${r.problems} problem(s)) |`,
-        `| wall time | ${r.seconds.toFixed(1)} s |`,
-        `| **rows per second** | **${(r.rows / r.seconds).toFixed(1)}** |`,
-        `| CPU time | ${r.cpuSeconds.toFixed(1)} s |`,
-        `| resident memory while the rows go in (sampled every second) | ${steadyRange(r.samples)} |`,
-        `| **peak memory (max RSS)** | **${r.maxRssMB} MiB**${r.maxRssBeforeOptimizeMB ? ` (${r.maxRssBeforeOptimizeMB} MiB before the store built its vector index at the end, which took ${r.optimizeSeconds.toFixed(1)} s)` : ''} |`,
-        '',
-      );
-      writeResults(args.out, report, raw);
-    }
-    if (args.shapeRows > 0) {
-      const csv = await ingestCatalogFiles(path.join(tmp, 'shape'), args.shapeRows, args.distinctImages);
-      log(`memory shape: ${args.shapeRows} rows, ${args.shapeRecipe} recipe (load ${loadAverage()})…`);
-      const loadAtShape = loadAverage();
-      const r = runIngestChild(csv, imagesDir, path.join(tmp, 'shape-ws'), args.shapeRecipe);
-      raw.shape = r;
-      const marks = [0.1, 0.25, 0.5, 0.75, 1].map((f) => Math.round(f * r.rows));
-      const at = (rows: number) => r.samples.find((s: { rows: number }) => s.rows >= rows) ?? r.samples[r.samples.length - 1];
-      report.push(
-        `## 4. Memory shape of an ingest of ${args.shapeRows.toLocaleString('en')} rows`,
-        '',
-        `Command: \`${commandLine()}\` (load average at the start: ${loadAtShape})`,
-        '',
-        `Same code path as section 3 (ingestCatalog → LanceDB), with the cheaper \`${args.shapeRecipe}\` recipe of the offline embedder (${r.embedderId}, ${r.dimension}-d) ` +
-          `so that ${args.shapeRows.toLocaleString('en')} rows finish in reasonable time on this shared 2-core machine; the recipe changes the per-image work, not what is held in memory. ` +
-          `Resident memory sampled once a second while the rows go by:`,
-        '',
-        '| rows done | resident (RSS) | JS heap used | external + array buffers |',
-        '|---|---|---|---|',
-        ...marks.map((m) => {
-          const s = at(m);
-          return `| ${s.rows.toLocaleString('en')} | ${s.rssMB} MiB | ${s.heapMB} MiB | ${s.externalMB} MiB |`;
-        }),
-        '',
-        `Whole ingest: ${r.seconds.toFixed(1)} s (${(r.rows / r.seconds).toFixed(0)} rows/s), ${r.storeCount} rows stored; max RSS ${r.maxRssMB} MiB` +
-          `${r.maxRssBeforeOptimizeMB ? ` (${r.maxRssBeforeOptimizeMB} MiB before the store built its vector index at the end, which took ${r.optimizeSeconds.toFixed(1)} s)` : ''}.`,
-        '',
-        shapeNotes(r),
-        '',
-      );
-      writeResults(args.out, report, raw);
-    }
+    await ingestSections(args, tmp, imagesDir, report, raw, log, () => writeResults(args.out, report, raw));
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }
-}
-
-/**
- * Writes the results, keeping the sections of an earlier run that this run did not measure (so one
- * section can be measured again alone); the raw numbers go to the .json beside it the same way.
- */
-function writeResults(out: string, report: string[], raw: Record<string, unknown>): void {
-  mkdirSync(path.dirname(out), { recursive: true });
-  const sections = new Map<string, string>();
-  const split = (text: string) => {
-    for (const part of text.split(/^(?=## \d+\. )/m)) if (part.startsWith('## ')) sections.set(part.slice(3, part.indexOf('.')), part.trimEnd());
-  };
-  if (existsSync(out)) split(readFileSync(out, 'utf8'));
-  split(report.join('\n'));
-  const header = [
-    '# Batch engine benchmark',
-    '',
-    `Machine: ${os.cpus().length} CPU(s) (${os.cpus()[0]?.model ?? 'unknown'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}. ` +
-      'The machine is shared with other work (load averages are given with each measurement): wall times and rows/s are pessimistic; ' +
-      "CPU times and memory are the process's own. A section can be measured again alone (`--products 0` skips 1 and 2, `--ingest-rows 0` and " +
-      '`--shape-rows 0` skip 3 and 4); the others are kept from the earlier run.',
-    '',
-  ];
-  const body = [...sections.entries()].sort(([a], [b]) => Number(a) - Number(b)).map(([, text]) => text);
-  writeFileSync(out, [...header, body.join('\n\n'), ''].join('\n'));
-  const json = out.replace(/\.md$/, '.json');
-  const earlier = existsSync(json) ? (JSON.parse(readFileSync(json, 'utf8')) as Record<string, unknown>) : {};
-  writeFileSync(json, JSON.stringify(thinSamples({ ...earlier, ...raw }), null, 1) + '\n');
-}
-
-/** Memory samples (one a second) are thinned to at most 300 evenly spaced ones per measurement, last one kept. */
-function thinSamples(raw: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(raw)) {
-    const samples = (value as { samples?: unknown[] } | null)?.samples;
-    if (!Array.isArray(samples) || samples.length <= 300) {
-      out[key] = value;
-      continue;
-    }
-    const step = samples.length / 299;
-    const kept = Array.from({ length: 299 }, (_, i) => samples[Math.floor(i * step)]).concat([samples[samples.length - 1]]);
-    out[key] = { ...(value as object), samples: kept, samplesTaken: samples.length };
-  }
-  return out;
-}
-
-function commandLine(): string {
-  return `node --import tsx bench/batch.ts${process.argv.length > 2 ? ` ${process.argv.slice(2).join(' ')}` : ''}`;
 }
 
 await main();

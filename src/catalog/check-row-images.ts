@@ -3,9 +3,9 @@
  * with its LoadedImage, or a bad one as a RowProblem on its image_path column. Only the images in flight
  * are held in memory, so a 100k-row catalog streams through.
  */
+import { pMapIterable } from 'p-map';
 import type { RowProblem } from '../core/errors.js';
 import { ImageProblemError, loadImage } from './load-image.js';
-import { mapOrdered } from './map-ordered.js';
 import type { CatalogRow } from './read-catalog.js';
 import type { LoadedImage } from '../core/product.js';
 
@@ -30,7 +30,8 @@ export async function* checkRowImages<T extends { imagePath: string }>(
   const total = rows.length;
   let done = 0;
   let problems = 0;
-  const checked = mapOrdered(rows, options.concurrency ?? 4, async (r): Promise<CheckedRow<T>> => {
+  // In row order with `concurrency` loads in flight; p-map's backpressure (= concurrency) holds only those images.
+  const checked = pMapIterable(rows, async (r): Promise<CheckedRow<T>> => {
     try {
       const image = await loadImage(r.imageAbsPath, { maxPixels: options.maxPixels });
       return { ok: true, ...r, image };
@@ -44,7 +45,7 @@ export async function* checkRowImages<T extends { imagePath: string }>(
       };
       return { ok: false, row: r.row, line: r.line, value: r.value, problem };
     }
-  });
+  }, { concurrency: Math.max(1, Math.floor(options.concurrency ?? 4)) });
   for await (const result of checked) {
     done++;
     if (!result.ok) problems++;

@@ -44,7 +44,7 @@ export async function readCsvTable(file: string, spec: CsvTableSpec): Promise<Cs
   return csvTableFromText(decodeCsvBytes(bytes, file), file, spec);
 }
 
-export function csvTableFromText(text: string, file: string, spec: CsvTableSpec): CsvTable {
+function csvTableFromText(text: string, file: string, spec: CsvTableSpec): CsvTable {
   const [headerRecord, ...records] = parseCsv(text, file);
   if (!headerRecord) {
     throw new UserInputError(`${file} is empty; expected a header row`, {

@@ -5,11 +5,11 @@
  * quoting, a required column absent from the header) throws.
  */
 import { stat } from 'node:fs/promises';
+import { pMapIterable } from 'p-map';
 import type { z } from 'zod';
 import { UserInputError, type RowProblem } from '../core/errors.js';
 import { schemaProblems, shownValue } from '../util/schema-problems.js';
 import { readCsvTable } from './csv-table.js';
-import { mapOrdered } from './map-ordered.js';
 import { HIT_COLUMNS, HitRowSchema, NEW_PRODUCT_COLUMNS, NewProductRowSchema, imageAbsPath } from './row-fields.js';
 import type { HitProduct, NewProduct } from '../core/product.js';
 
@@ -86,7 +86,8 @@ async function readProductTable<T extends HitProduct | NewProduct>(file: string,
   }
 
   const rows: Array<CatalogRow<T>> = [];
-  const missing = mapOrdered(candidates, STAT_CONCURRENCY, async (c) => ({ c, absent: await imageFileAbsence(c.imageAbsPath) }));
+  // In row order, STAT_CONCURRENCY stats in flight, only those results held (backpressure defaults to concurrency).
+  const missing = pMapIterable(candidates, async (c) => ({ c, absent: await imageFileAbsence(c.imageAbsPath) }), { concurrency: STAT_CONCURRENCY });
   for await (const { c, absent } of missing) {
     if (absent) {
       problems.push({ file, row: c.row, column: 'image_path', message: `line ${c.line}: image ${shownValue(c.value.imagePath)} ${absent} (looked for ${c.imageAbsPath})` });

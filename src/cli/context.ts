@@ -1,11 +1,11 @@
 /** What every command needs: the shared context (compose/context.ts) plus where its output goes. */
-import { createProgress, type ProgressSink } from '../util/progress.js';
+import { createProgress, type ProgressMode, type ProgressSink } from '../util/progress.js';
 import { openHitlineContext, type ContextOptions, type HitlineContext } from '../compose/context.js';
 
 export { adapterSettings } from '../compose/context.js';
 
 export interface GlobalOptions extends ContextOptions {
-  progress?: 'auto' | 'tty' | 'json' | 'quiet';
+  progress?: ProgressMode;
 }
 
 export interface CommandContext extends HitlineContext {

@@ -4,6 +4,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import pMap from 'p-map';
 import sharp from 'sharp';
 import { HIT_COLUMNS, NEW_PRODUCT_COLUMNS } from '../catalog/read-catalog.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
@@ -57,7 +58,7 @@ export async function buildDemoCatalog(dir: string, options: DemoCatalogOptions 
     ...plan.hits.map((hit) => () => renderJpeg(hitImageSvg(hit), path.join(out.imagesDir, hit.imageFile))),
     ...plan.newProducts.map((item) => () => renderJpeg(flatLaySvg(item), path.join(out.newImagesDir, item.imageFile))),
   ];
-  await runPool(jobs, RENDER_CONCURRENCY);
+  await pMap(jobs, (job) => job(), { concurrency: RENDER_CONCURRENCY });
 
   // CSVs last, so a CSV never names an image that is not on disk yet.
   const csvs = demoCsvs(plan);
@@ -92,14 +93,6 @@ export function demoCsvs(plan: DemoPlan): { products: string; newProducts: strin
 async function renderJpeg(svg: string, file: string): Promise<void> {
   const jpeg = await sharp(Buffer.from(svg)).jpeg({ quality: JPEG_QUALITY }).toBuffer();
   await writeFile(file, jpeg);
-}
-
-async function runPool(jobs: (() => Promise<void>)[], concurrency: number): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < jobs.length) await jobs[next++]();
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, jobs.length) }, worker));
 }
 
 function withoutUndefined<T extends object>(options: T): Partial<T> {

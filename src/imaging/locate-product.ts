@@ -6,7 +6,10 @@
  * Used to crop around the product when fitting, to keep text off it, and to compare it with the photo.
  * If the product's colours are nowhere in the image (the generator changed it), confidence is low.
  */
-import { backgroundDistance, fitBackground, subjectThresholdFloor, type FractionBox, type RawRgb } from './image-stats.js';
+import type { FractionBox } from '../core/geometry.js';
+import { backgroundDistance, fitBackground } from './background-model.js';
+import type { RawRgb } from './decode.js';
+import { subjectThresholdFloor } from './threshold.js';
 
 const LEVELS = 8;
 const BINS = LEVELS * LEVELS * LEVELS;
@@ -128,7 +131,7 @@ interface LikelihoodMap {
 }
 
 /** Per-pixel likelihood that the pixel belongs to the product, on a ≤LOCATE_SIDE thumbnail, lightly smoothed. */
-export function likelihoodMap(img: RawRgb, model: ProductColorModel): LikelihoodMap {
+function likelihoodMap(img: RawRgb, model: ProductColorModel): LikelihoodMap {
   const long = Math.max(img.width, img.height);
   const short = Math.min(img.width, img.height);
   const side = Math.min(LOCATE_MAX_SIDE, Math.max(LOCATE_SIDE, Math.round((LOCATE_SHORT_SIDE * long) / short)));

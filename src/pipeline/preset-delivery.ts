@@ -11,7 +11,8 @@ import type { ImageGenerator } from '../ports/image-generator.js';
 import type { Preset } from '../presets/index.js';
 import type { VisionChecker } from '../ports/vision-checker.js';
 import type { ProductRecord, VectorStore } from '../ports/vector-store.js';
-import { deliverPresets, type PresetImageRecord } from './deliver-presets.js';
+import { deliverPresets } from './deliver-presets.js';
+import type { PresetImageRecord } from './delivery-records.js';
 import type { ProductSummary } from '../core/run-summary.js';
 
 export interface PresetDeliveryOptions {

@@ -13,6 +13,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import pMap from 'p-map';
 import { readNewProducts, type CatalogRow } from '../catalog/read-catalog.js';
 import type { NewProduct } from '../core/product.js';
 import type { StyleAnalyzer } from '../ports/style-analyzer.js';
@@ -139,7 +140,10 @@ async function runLocked(options: RunOptions, engine: BatchEngine, emit: BatchEv
   }
   emit({ type: 'run-start', runId, products: rows.length, reused: reused.size, resumed: Boolean(options.resume) });
 
-  const products = await mapConcurrent(rows, options.concurrency ?? autoConcurrency(engine), async (r): Promise<ProductSummary> => {
+  // At most `concurrency` products in flight, summaries in input order; a product that throws (a bug, not a
+  // failed product) rejects the run and starts no further product.
+  const concurrency = Math.max(1, Math.floor(options.concurrency ?? autoConcurrency(engine)));
+  const products = await pMap(rows, async (r): Promise<ProductSummary> => {
     const id = r.value.newId;
     const kept = reused.get(id);
     if (kept) {
@@ -162,7 +166,7 @@ async function runLocked(options: RunOptions, engine: BatchEngine, emit: BatchEv
     else if (s.status === 'failed') emit({ type: 'product-failed', productId: id, stage: outcome.stage, error: s.error ?? 'failed' });
     else emit({ type: 'product-pending', productId: id, reason: s.error ?? 'not finished' });
     return s;
-  });
+  }, { concurrency });
 
   const finishedAt = new Date();
   const costs = await runCosts(options.ledger, runId);
@@ -247,18 +251,4 @@ async function runCosts(ledger: CostLedger | undefined, runId: string) {
 export function costLine(totals: CostTotals | undefined, images: number): CostLine {
   const usd = totals?.cost ?? 0;
   return { usd, calls: totals?.calls ?? 0, callsWithoutCost: totals?.callsWithoutCost ?? 0, perImage: images > 0 ? usd / images : null };
-}
-
-/** Runs `fn` over items with at most `limit` in flight, keeping the input order in the result. */
-export async function mapConcurrent<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i], i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
-  return results;
 }

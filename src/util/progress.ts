@@ -1,7 +1,62 @@
 /**
- * Progress for long stages. On a terminal: one redrawn line per stage with a bar, counts, rate and ETA.
- * Not on a terminal: one JSON line per event on stderr (machine-readable, quiet enough for logs).
+ * Progress for long stages, and the one writer every progress display uses. `--progress auto` resolves once,
+ * here: on a terminal, a block of lines redrawn in place (one per stage, with a bar, counts, rate and ETA);
+ * not on a terminal, one JSON line per event ({ time, event, ... }) on stderr, machine-readable and quiet
+ * enough for logs; `quiet` writes nothing. The batch's display (pipeline/batch/batch-progress.ts) draws its
+ * own lines through the same writer.
  */
+export type ProgressMode = 'auto' | 'tty' | 'json' | 'quiet';
+
+/** Where progress goes: stderr in the CLI; tests pass a stream of their own. */
+export type ProgressStream = NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+
+/** Writes progress in the mode resolved for its stream. */
+export interface ProgressWriter {
+  readonly mode: 'tty' | 'json' | 'quiet';
+  /** One JSON line: the time, the event name and its fields (json mode only). */
+  json(event: string, fields: Record<string, unknown>): void;
+  /** Replaces the block redrawn in place with `lines`, each cut to the terminal's width (tty mode only). */
+  draw(lines: readonly string[]): void;
+  /** A line printed for good above the block, which is drawn again below it (tty mode only). */
+  print(line: string): void;
+}
+
+/** `auto` is `tty` on a terminal and `json` anywhere else. */
+export function resolveProgressMode(stream: ProgressStream, mode: ProgressMode): ProgressWriter['mode'] {
+  return mode === 'auto' ? (stream.isTTY ? 'tty' : 'json') : mode;
+}
+
+export function createProgressWriter(stream: ProgressStream, mode: ProgressMode, now: () => number = Date.now): ProgressWriter {
+  const resolved = resolveProgressMode(stream, mode);
+  let block: readonly string[] = [];
+  const erase = () => {
+    if (block.length > 0) stream.write(`\x1b[${block.length}A\r\x1b[J`);
+  };
+  const show = () => {
+    if (block.length > 0) stream.write(block.map((l) => `${l}\x1b[K`).join('\n') + '\n');
+  };
+  return {
+    mode: resolved,
+    json(event, fields) {
+      if (resolved === 'json') stream.write(JSON.stringify({ time: new Date(now()).toISOString(), event, ...fields }) + '\n');
+    },
+    draw(lines) {
+      if (resolved !== 'tty') return;
+      // Lines are cut to the terminal's width: a wrapped line would throw off the count used to redraw in place.
+      const width = Math.max(20, (stream.columns ?? 100) - 1);
+      erase();
+      block = lines.map((l) => (l.length > width ? `${l.slice(0, width - 1)}…` : l));
+      show();
+    },
+    print(line) {
+      if (resolved !== 'tty') return;
+      erase();
+      stream.write(`${line}\n`);
+      show();
+    },
+  };
+}
+
 export interface ProgressEvent {
   stage: string;
   done: number;
@@ -12,6 +67,7 @@ export interface ProgressEvent {
   extra?: Record<string, number | string>;
 }
 
+/** A single-stage progress display (ingest, the plain run line). */
 export interface ProgressSink {
   start(stage: string, total: number): void;
   update(event: ProgressEvent): void;
@@ -20,33 +76,28 @@ export interface ProgressSink {
   note(message: string): void;
 }
 
-export function createProgress(stream: NodeJS.WriteStream = process.stderr, mode: 'auto' | 'tty' | 'json' | 'quiet' = 'auto'): ProgressSink {
-  const resolved = mode === 'auto' ? (stream.isTTY ? 'tty' : 'json') : mode;
-  if (resolved === 'quiet') return quietProgress;
-  if (resolved === 'json') return jsonProgress(stream);
-  return ttyProgress(stream);
+export function createProgress(stream: ProgressStream = process.stderr, mode: ProgressMode = 'auto'): ProgressSink {
+  const writer = createProgressWriter(stream, mode);
+  if (writer.mode === 'quiet') return quietProgress;
+  if (writer.mode === 'json') return jsonProgress(writer);
+  return ttyProgress(writer);
 }
 
 export const quietProgress: ProgressSink = { start() {}, update() {}, finish() {}, note() {} };
 
-function jsonProgress(stream: NodeJS.WritableStream): ProgressSink {
-  const write = (obj: Record<string, unknown>) => stream.write(JSON.stringify({ time: new Date().toISOString(), ...obj }) + '\n');
+function jsonProgress(writer: ProgressWriter): ProgressSink {
   return {
-    start: (stage, total) => write({ event: 'start', stage, total }),
-    update: (e) => write({ event: 'progress', stage: e.stage, done: e.done, total: e.total, failed: e.failed ?? 0, ...e.extra }),
-    finish: (stage, summary) => write({ event: 'finish', stage, summary }),
-    note: (message) => write({ event: 'note', message }),
+    start: (stage, total) => writer.json('start', { stage, total }),
+    update: (e) => writer.json('progress', { stage: e.stage, done: e.done, total: e.total, failed: e.failed ?? 0, ...e.extra }),
+    finish: (stage, summary) => writer.json('finish', { stage, summary }),
+    note: (message) => writer.json('note', { message }),
   };
 }
 
-function ttyProgress(stream: NodeJS.WriteStream): ProgressSink {
+/** One bar line for the stage in progress, redrawn at most every 80 ms (and always when it completes). */
+function ttyProgress(writer: ProgressWriter): ProgressSink {
   const started = new Map<string, number>();
   let lastDraw = 0;
-  let lineOpen = false;
-  const clear = () => {
-    if (lineOpen) stream.write('\r\x1b[2K');
-    lineOpen = false;
-  };
   const draw = (e: ProgressEvent, force = false) => {
     const now = Date.now();
     if (!force && now - lastDraw < 80 && e.done < e.total) return;
@@ -58,11 +109,10 @@ function ttyProgress(stream: NodeJS.WriteStream): ProgressSink {
     const eta = e.done > 0 && e.done < e.total ? formatSeconds((elapsed / e.done) * (e.total - e.done)) : '';
     const extra = Object.entries(e.extra ?? {}).map(([k, v]) => `${k} ${v}`).join('  ');
     const failed = e.failed ? `  ${e.failed} failed` : '';
-    stream.write(
-      `\r\x1b[2K${e.stage.padEnd(10)} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${e.done}/${e.total}${failed}` +
+    writer.draw([
+      `${e.stage.padEnd(10)} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${e.done}/${e.total}${failed}` +
         `${eta ? `  ETA ${eta}` : ''}${extra ? `  ${extra}` : ''}`,
-    );
-    lineOpen = true;
+    ]);
   };
   return {
     start(stage, total) {
@@ -71,14 +121,11 @@ function ttyProgress(stream: NodeJS.WriteStream): ProgressSink {
     },
     update: (e) => draw(e),
     finish(stage, summary) {
-      clear();
+      writer.draw([]);
       const seconds = (Date.now() - (started.get(stage) ?? Date.now())) / 1000;
-      stream.write(`${stage.padEnd(10)} done in ${formatSeconds(seconds)}${summary ? `: ${summary}` : ''}\n`);
+      writer.print(`${stage.padEnd(10)} done in ${formatSeconds(seconds)}${summary ? `: ${summary}` : ''}`);
     },
-    note(message) {
-      clear();
-      stream.write(message + '\n');
-    },
+    note: (message) => writer.print(message),
   };
 }
 

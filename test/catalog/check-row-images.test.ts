@@ -1,8 +1,7 @@
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkRowImages, type CheckedRow } from '../../src/catalog/check-row-images.js';
-import { mapOrdered } from '../../src/catalog/map-ordered.js';
-import { readHitCatalog } from '../../src/catalog/read-catalog.js';
+import { readHitCatalog, type CatalogRow } from '../../src/catalog/read-catalog.js';
 import type { HitProduct } from '../../src/core/product.js';
 import { imageBytes, noisyJpeg, tempDir, writeFile } from './fixtures.js';
 
@@ -56,40 +55,47 @@ describe('checkRowImages', () => {
   });
 });
 
-describe('mapOrdered', () => {
+describe('checkRowImages streaming (p-map pMapIterable)', () => {
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-  it('yields in input order with at most `concurrency` calls in flight', async () => {
-    let inFlight = 0;
-    let peak = 0;
-    const delays = [30, 5, 20, 1, 15, 2, 25, 3, 10, 4];
-    const out = await collect(mapOrdered(delays.keys(), 3, async (i) => {
-      inFlight++;
-      peak = Math.max(peak, inFlight);
-      await sleep(delays[i]);
-      inFlight--;
-      return i * 10;
-    }));
-    expect(out).toEqual(delays.map((_, i) => i * 10));
-    expect(peak).toBe(3);
+  /** `count` rows of one good image; `started` collects the rows whose image load began (their path was read). */
+  function watchedRows(count: number, started: Set<number>, broken?: number): Array<CatalogRow<{ imagePath: string }>> {
+    return Array.from({ length: count }, (_, k) => {
+      const row = k + 1;
+      const r = { row, line: row + 1, value: { imagePath: 'good1.jpg' } } as CatalogRow<{ imagePath: string }>;
+      Object.defineProperty(r, 'imageAbsPath', {
+        enumerable: true,
+        get() {
+          started.add(row);
+          if (row === broken) throw new Error(`bug while reading row ${row}`);
+          return path.join(images, 'good1.jpg');
+        },
+      });
+      return r;
+    });
+  }
+
+  it('yields in row order even when later images finish first', async () => {
+    const file = writeFile(root, 'order.csv', `${HEADER}\n` + ['A,huge.jpg,c,,,,1,,', 'B,good1.jpg,c,,,,1,,', 'C,good2.png,c,,,,1,,', 'D,good3.webp,c,,,,1,,'].join('\n'));
+    const { rows } = await readHitCatalog(file, images);
+    const results = await collect(checkRowImages(rows, { file, maxPixels: 10_000_000, concurrency: 4 }));
+    expect(results.map((r) => [r.row, r.ok])).toEqual([[1, true], [2, true], [3, true], [4, true]]);
   });
 
-  it('starts no more work than it can hold while the consumer is slow', async () => {
-    let started = 0;
-    const gen = mapOrdered(Array.from({ length: 1000 }, (_, i) => i), 4, async (i) => { started++; return i; });
+  it('starts no more loads than `concurrency` beyond what the consumer has taken, however many rows there are', async () => {
+    const started = new Set<number>();
+    const gen = checkRowImages(watchedRows(1000, started), { file: 'p.csv', concurrency: 4 });
     const first = await gen.next();
-    expect(first.value).toBe(0);
-    await sleep(20);
-    expect(started).toBeLessThanOrEqual(5);
+    expect(first.value).toMatchObject({ row: 1, ok: true });
+    await sleep(50);
+    expect(started.size).toBeGreaterThanOrEqual(4);
+    expect(started.size).toBeLessThanOrEqual(5);
     await gen.return(undefined);
   });
 
-  it('passes a failure through at its position', async () => {
-    const gen = mapOrdered([1, 2, 3], 2, async (i) => {
-      if (i === 2) throw new Error('boom');
-      return i;
-    });
-    await expect(gen.next()).resolves.toEqual({ value: 1, done: false });
-    await expect(gen.next()).rejects.toThrow('boom');
+  it('passes an unexpected failure (a bug, not a bad image) through at its row, after the rows before it', async () => {
+    const gen = checkRowImages(watchedRows(3, new Set(), 2), { file: 'p.csv', concurrency: 2 });
+    await expect(gen.next()).resolves.toMatchObject({ value: { row: 1, ok: true }, done: false });
+    await expect(gen.next()).rejects.toThrow('bug while reading row 2');
   });
 });

@@ -23,6 +23,8 @@ describe('parseCsv', () => {
   it('reports the physical line each record starts on, counting line breaks inside quotes', () => {
     const records = parseCsv('h1,h2\n"a\nb\nc",x\n\nlast,y', 'x.csv');
     expect(records.map((r) => r.line)).toEqual([1, 2, 6]);
+    // A CRLF inside a quoted field is one line break, as outside.
+    expect(parseCsv('h1,h2\r\n"a\r\nb",x\r\nlast,y\r\n', 'x.csv').map((r) => r.line)).toEqual([1, 2, 4]);
   });
 
   it('reads CRLF, LF and lone-CR line ends alike', () => {

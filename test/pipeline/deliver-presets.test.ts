@@ -13,7 +13,8 @@ import type { GenerateRequest, ImageGenerator } from '../../src/ports/image-gene
 import { createLocalCompositor } from '../../src/adapters/local/generator/index.js';
 import { cutOutProduct } from '../../src/imaging/cutout.js';
 import { ASPECT_RATIOS, SIZE_TIERS, outputSize } from '../../src/core/output-sizes.js';
-import { deliverPresets, type DeliverPresetsRequest, type PresetImageRecord } from '../../src/pipeline/deliver-presets.js';
+import { deliverPresets } from '../../src/pipeline/deliver-presets.js';
+import type { DeliverPresetsRequest, PresetImageRecord } from '../../src/pipeline/delivery-records.js';
 import { builtinPresets, selectPresets } from '../../src/presets/index.js';
 import { DIGITAL_SOURCE_TYPES } from '../../src/presets/delivery/ai-metadata.js';
 import type { VisionChecker } from '../../src/ports/vision-checker.js';

@@ -1,13 +1,12 @@
 /**
- * The batch's progress. On a terminal: a block of lines redrawn in place, one per stage with a bar, counts,
- * failures and ETA, and a last line with products done, spend so far (against the budget) and calls in
- * flight. Not on a terminal: one JSON line per event, with the spend so far on each.
+ * The batch's progress, written through the one progress writer (util/progress.ts). On a terminal: a block of
+ * lines redrawn in place, one per stage with a bar, counts, failures and ETA, and a last line with products
+ * done, spend so far (against the budget) and calls in flight. Not on a terminal: one JSON line per event,
+ * with the spend so far on each.
  */
-import { formatSeconds, type ProgressSink } from '../../util/progress.js';
+import { createProgressWriter, formatSeconds, type ProgressMode, type ProgressSink, type ProgressStream, type ProgressWriter } from '../../util/progress.js';
 import { usd } from './budget.js';
 import { BATCH_STAGES, type BatchEvent, type BatchEventSink, type BatchStage } from './batch-events.js';
-
-export type ProgressMode = 'auto' | 'tty' | 'json' | 'quiet';
 
 export interface BatchProgressInfo {
   /** Spend so far and the budget, read on every redraw. */
@@ -30,19 +29,19 @@ interface StageCounts {
   firstStart?: number;
 }
 
-export function createBatchProgress(stream: NodeJS.WritableStream & { isTTY?: boolean }, mode: ProgressMode, info: BatchProgressInfo): BatchProgress {
-  const resolved = mode === 'auto' ? (stream.isTTY ? 'tty' : 'json') : mode;
-  if (resolved === 'quiet') return { sink: () => {}, close() {} };
-  if (resolved === 'json') return jsonProgress(stream, info);
-  return ttyProgress(stream, info);
+export function createBatchProgress(stream: ProgressStream, mode: ProgressMode, info: BatchProgressInfo): BatchProgress {
+  const writer = createProgressWriter(stream, mode, info.now);
+  if (writer.mode === 'quiet') return { sink: () => {}, close() {} };
+  if (writer.mode === 'json') return jsonProgress(writer, info);
+  return ttyProgress(writer, info);
 }
 
-function jsonProgress(stream: NodeJS.WritableStream, info: BatchProgressInfo): BatchProgress {
+function jsonProgress(writer: ProgressWriter, info: BatchProgressInfo): BatchProgress {
   return {
     sink: (e) => {
       const { type, ...rest } = e;
       const { spentUsd, limitUsd } = info.spend();
-      stream.write(JSON.stringify({ time: new Date(info.now?.() ?? Date.now()).toISOString(), event: type, ...rest, spentUsd, ...(limitUsd !== undefined ? { budgetUsd: limitUsd } : {}) }) + '\n');
+      writer.json(type, { ...rest, spentUsd, ...(limitUsd !== undefined ? { budgetUsd: limitUsd } : {}) });
     },
     close() {},
   };
@@ -148,24 +147,16 @@ export class BatchTally {
   }
 }
 
-function ttyProgress(stream: NodeJS.WritableStream, info: BatchProgressInfo): BatchProgress {
+function ttyProgress(writer: ProgressWriter, info: BatchProgressInfo): BatchProgress {
   const now = info.now ?? Date.now;
   const tally = new BatchTally(now);
-  let drawn = 0;
+  let drawn = false;
   let lastDraw = 0;
   let timer: NodeJS.Timeout | undefined;
-  const erase = () => {
-    if (drawn > 0) stream.write(`\x1b[${drawn}A\r\x1b[J`);
-    drawn = 0;
-  };
   const draw = () => {
     lastDraw = now();
-    // Lines are cut to the terminal's width: a wrapped line would throw off the count used to redraw in place.
-    const width = Math.max(20, ((stream as { columns?: number }).columns ?? 100) - 1);
-    const lines = tally.lines(info.spend()).map((l) => (l.length > width ? `${l.slice(0, width - 1)}…` : l));
-    erase();
-    stream.write(lines.map((l) => `${l}\x1b[K`).join('\n') + '\n');
-    drawn = lines.length;
+    writer.draw(tally.lines(info.spend()));
+    drawn = true;
   };
   // Redraws at most ten times a second; a timer keeps the ETA and the clock moving between events.
   const schedule = () => {
@@ -177,14 +168,13 @@ function ttyProgress(stream: NodeJS.WritableStream, info: BatchProgressInfo): Ba
     }, wait);
     timer.unref();
   };
-  const ticker = setInterval(() => drawn > 0 && draw(), 1000);
+  const ticker = setInterval(() => drawn && draw(), 1000);
   ticker.unref();
   return {
     sink: (e) => {
       tally.apply(e);
       if (e.type === 'note' || e.type === 'product-failed') {
-        erase();
-        stream.write(e.type === 'note' ? `${e.message}\n` : `✗ ${e.productId} (${e.stage}): ${e.error}\n`);
+        writer.print(e.type === 'note' ? e.message : `✗ ${e.productId} (${e.stage}): ${e.error}`);
         draw();
       } else schedule();
     },

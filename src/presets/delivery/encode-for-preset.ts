@@ -5,7 +5,7 @@
  */
 import sharp from 'sharp';
 import type { Preset } from '../preset.js';
-import type { RawRgb } from '../../imaging/image-stats.js';
+import type { RawRgb } from '../../imaging/decode.js';
 
 /** Below this JPEG/WebP quality, artefacts show on product edges; eBay flags JPEG under 90. */
 export const MIN_QUALITY = 60;

@@ -9,7 +9,8 @@ import type { ImageGenerator } from '../../ports/image-generator.js';
 import { nearestAspectRatio, outputSize, SIZE_TIERS, type AspectRatio, type SizeTier } from '../../core/output-sizes.js';
 import type { Preset } from '../preset.js';
 import { HitlineError } from '../../core/errors.js';
-import type { FractionBox, RawRgb } from '../../imaging/image-stats.js';
+import type { FractionBox } from '../../core/geometry.js';
+import type { RawRgb } from '../../imaging/decode.js';
 
 export interface GenerationSize {
   aspectRatio: AspectRatio;
@@ -151,7 +152,7 @@ interface Window {
  * The window of `ratio` to cut: the largest inside the image, centred on the product (or the image centre);
  * when the product plus margin is larger than that window, a larger window that reaches outside the image.
  */
-export function placeWindow(W: number, H: number, ratio: number, productBox: FractionBox | undefined, margin: number): Window {
+function placeWindow(W: number, H: number, ratio: number, productBox: FractionBox | undefined, margin: number): Window {
   const crop = cropForRatio(W, H, ratio);
   if (!productBox) return { left: Math.floor((W - crop.width) / 2), top: Math.floor((H - crop.height) / 2), ...crop };
   const m = margin * Math.max(productBox.width * W, productBox.height * H);
@@ -170,12 +171,12 @@ export function placeWindow(W: number, H: number, ratio: number, productBox: Fra
       height = Math.ceil(width / ratio);
     }
   }
-  const place = (start: number, size: number, full: number, boxStart: number, boxSize: number) => {
+  const place = (size: number, full: number, boxStart: number, boxSize: number) => {
     const centred = boxStart + boxSize / 2 - size / 2;
     if (size <= full) return Math.round(Math.min(full - size, Math.max(0, centred)));
     // Larger than the image: keep the product inside, the overhang split as evenly as the product allows.
     const even = (full - size) / 2;
     return Math.round(Math.min(boxStart, Math.max(boxStart + boxSize - size, even)));
   };
-  return { left: place(0, width, W, bx, bw), top: place(0, height, H, by, bh), width, height };
+  return { left: place(width, W, bx, bw), top: place(height, H, by, bh), width, height };
 }

@@ -7,7 +7,8 @@ import sharp from 'sharp';
 import { cutOutProduct, type CutOut } from '../../imaging/cutout.js';
 import type { Preset } from '../preset.js';
 import { HitlineError } from '../../core/errors.js';
-import type { FractionBox, RawRgb } from '../../imaging/image-stats.js';
+import type { FractionBox } from '../../core/geometry.js';
+import type { RawRgb } from '../../imaging/decode.js';
 
 /** The product's long side as a share of the frame; above the usual 85% minimum with room for JPEG edges. */
 export const MAIN_IMAGE_FILL = 0.9;

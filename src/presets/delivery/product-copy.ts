@@ -101,8 +101,3 @@ export async function readCopySidecar(file: string): Promise<Map<string, Product
   }
   return out;
 }
-
-/** Sidecar fields override the CSV's. */
-export function mergeCopy(base: ProductCopy, override: ProductCopy | undefined): ProductCopy {
-  return { ...base, ...Object.fromEntries(Object.entries(override ?? {}).filter(([, v]) => v)) };
-}

@@ -1,28 +1,45 @@
 /**
  * Product fidelity: is the product in a delivered image still the seller's product? The product region of the
  * output (found by its colours, locate-product.ts) is compared with the product photo two ways:
- *  - colour: each main colour of the product (CIELAB) must be present in the region, mean ΔE below a threshold;
+ *  - colour: each main colour of the product must be present in the region: mean CIEDE2000 ΔE00 below a threshold;
  *  - embedding: cosine similarity of the region and the cut-out product on white, with the run's Embedder.
  * A generator that recolours, swaps or drops the product fails here and triggers the retry ladder.
  */
 import sharp from 'sharp';
 import type { Embedder } from '../../ports/embedder.js';
 import { cutOutProduct, type CutOut } from '../../imaging/cutout.js';
-import { deltaE } from '../../imaging/color-lab.js';
-import { backgroundDistance, decodeRgb, dominantColors, fitBackground, fromHex, subjectThresholdFloor, type FractionBox, type RawRgb } from '../../imaging/image-stats.js';
+import type { FractionBox } from '../../core/geometry.js';
+import { backgroundDistance, fitBackground } from '../../imaging/background-model.js';
+import { deltaE2000, parseColor, toHex } from '../../imaging/color.js';
+import { decodeRgb, type RawRgb } from '../../imaging/decode.js';
+import { dominantColors } from '../../imaging/palette.js';
+import { subjectThresholdFloor } from '../../imaging/threshold.js';
 import { downsample, locateProduct, productColorModel, type LocatedProduct, type ProductColorModel } from '../../imaging/locate-product.js';
 import type { QualityCheck } from './quality-checks.js';
 import { cosineSimilarity } from '../../util/vector-math.js';
 
 export interface FidelityThresholds {
-  /** Mean CIELAB ΔE from each main product colour to the nearest colour of the output's product region. */
+  /** Mean CIEDE2000 ΔE00 from each main product colour to the nearest colour of the output's product region. */
   maxColourDeltaE: number;
   /** Cosine similarity between the output's product region and the product on white (embedder-specific). */
   minSimilarity: number;
 }
 
+/**
+ * The colour threshold, ΔE00 (CIEDE2000). Chosen by `node --import tsx bench/preset-quality.ts --calibrate 60`
+ * (2026-12-04; bench/results/preset-quality.md) on 60 fashion-1204 photos, each composited by the local
+ * compositor, fitted to tiktok-feed and measured faithful, hue-turned 180° and 60°, and with another product.
+ * Same-product ΔE00: min 0.3, median 1.8, p95 3.7, max 7.7; recoloured (hue +180°): median 14.2, p95 27.9;
+ * (hue +60°): median 11.5; another product: median 11.0. The rule the first (CIE76, 18) threshold was set by:
+ * no faithful composite fails, with its headroom over the largest faithful difference (18 / 8.0 = 2.25×):
+ * 2.25 × 7.7 → 17. At 17: 0 of 60 faithful fail; 23 of 60 hue +180° fail (23 of the 31 products with a
+ * saturated main colour; a hue turn cannot change black, white or grey), 21 of 60 hue +60° (21 of 31),
+ * 16 of 60 other products (most other products are caught by the similarity check instead).
+ */
+const MAX_COLOUR_DELTA_E2000 = 17;
+
 /** For an embedder hitline has not calibrated: the colour threshold still holds; similarity only catches gross swaps. */
-export const DEFAULT_FIDELITY_THRESHOLDS: FidelityThresholds = { maxColourDeltaE: 18, minSimilarity: 0.6 };
+export const DEFAULT_FIDELITY_THRESHOLDS: FidelityThresholds = { maxColourDeltaE: MAX_COLOUR_DELTA_E2000, minSimilarity: 0.6 };
 
 /**
  * Similarity thresholds calibrated per embedder in bench/preset-quality.ts (bench/results/preset-quality.md):
@@ -31,7 +48,7 @@ export const DEFAULT_FIDELITY_THRESHOLDS: FidelityThresholds = { maxColourDeltaE
 const CALIBRATED: Array<{ embedder: RegExp; thresholds: FidelityThresholds }> = [
   // Calibrated on local/mnv2-b10p-signed-mirrorgrid6-gem2-product224@1 (faithful composites: min 0.854, p5 0.877;
   // another product composited instead: p95 0.881). Re-run the bench when the local recipe changes.
-  { embedder: /^local\//, thresholds: { maxColourDeltaE: 18, minSimilarity: 0.84 } },
+  { embedder: /^local\//, thresholds: { maxColourDeltaE: MAX_COLOUR_DELTA_E2000, minSimilarity: 0.84 } },
 ];
 
 export function fidelityThresholdsFor(embedderId: string | undefined): FidelityThresholds {
@@ -83,7 +100,7 @@ export async function prepareProductReference(photo: Buffer, options: { cutout?:
     }
   }
   const palette = dominantColors({ data: Uint8Array.from(opaque), width: opaque.length / 3, height: 1 });
-  const mainColours = palette.filter((c) => c.share >= MAIN_COLOUR_SHARE).slice(0, 3).map((c) => ({ rgb: fromHex(c.hex), share: c.share }));
+  const mainColours = palette.filter((c) => c.share >= MAIN_COLOUR_SHARE).slice(0, 3).map((c) => ({ rgb: parseColor(c.hex), share: c.share }));
   const onWhite = await sharp(rgba, { raw: { width, height, channels: 4 } })
     .flatten({ background: '#ffffff' })
     .extend({ top: pad(height), bottom: pad(height), left: pad(width), right: pad(width), background: '#ffffff' })
@@ -115,15 +132,15 @@ export async function checkProductFidelity(
   const located = options.located ?? locateReferenceProduct(output, ref);
   const region = await cropRegion(output, located.box);
   const small = downsample(region, 128);
-  const regionPalette = dominantColors(small, 6).filter((c) => c.share >= REGION_COLOUR_SHARE).map((c) => fromHex(c.hex));
+  const regionPalette = dominantColors(small, 6).filter((c) => c.share >= REGION_COLOUR_SHARE).map((c) => parseColor(c.hex));
   let weighted = 0;
   let weights = 0;
   const misses: string[] = [];
   for (const c of ref.mainColours) {
-    const d = Math.min(...regionPalette.map((r) => deltaE(c.rgb, r)));
+    const d = Math.min(...regionPalette.map((r) => deltaE2000(c.rgb, r)));
     weighted += d * c.share;
     weights += c.share;
-    if (d > thresholds.maxColourDeltaE) misses.push(`${hex(c.rgb)} (nearest ΔE ${d.toFixed(1)})`);
+    if (d > thresholds.maxColourDeltaE) misses.push(`${toHex(c.rgb)} (nearest ΔE00 ${d.toFixed(1)})`);
   }
   const colourDelta = weights > 0 ? weighted / weights : 0;
   const where = `product found at ${pct(located.box.x)},${pct(located.box.y)} size ${pct(located.box.width)}×${pct(located.box.height)} (colour match ${located.confidence.toFixed(2)})`;
@@ -131,8 +148,8 @@ export async function checkProductFidelity(
     {
       check: 'product-colour', passed: colourDelta <= thresholds.maxColourDeltaE, value: round(colourDelta), threshold: thresholds.maxColourDeltaE,
       detail: colourDelta <= thresholds.maxColourDeltaE
-        ? `the product's colours are kept (mean ΔE ${colourDelta.toFixed(1)}); ${where}`
-        : `the product's colours changed: ${misses.join(', ') || `mean ΔE ${colourDelta.toFixed(1)}`}; ${where}`,
+        ? `the product's colours are kept (mean ΔE00 ${colourDelta.toFixed(1)}); ${where}`
+        : `the product's colours changed: ${misses.join(', ') || `mean ΔE00 ${colourDelta.toFixed(1)}`}; ${where}`,
     },
   ];
   if (options.embedder) {
@@ -141,8 +158,8 @@ export async function checkProductFidelity(
     // embedder finds the product itself on a plain scene). A mis-framed region must not fail a faithful image,
     // and a wrong product is far from the photo in both.
     const [regionVector, wholeVector] = await options.embedder.embedImages([await toJpeg(onWhite(region)), await toJpeg(output)]);
-    const regionSimilarity = cosine(refVector, regionVector);
-    const wholeSimilarity = cosine(refVector, wholeVector);
+    const regionSimilarity = cosineSimilarity(refVector, regionVector);
+    const wholeSimilarity = cosineSimilarity(refVector, wholeVector);
     const similarity = Math.max(regionSimilarity, wholeSimilarity);
     checks.push({
       check: 'product-similarity', passed: similarity >= thresholds.minSimilarity, value: round(similarity, 3), threshold: thresholds.minSimilarity,
@@ -191,8 +208,6 @@ async function cropRegion(img: RawRgb, box: FractionBox): Promise<RawRgb> {
   return { data: out, width: w, height: h };
 }
 
-const cosine = cosineSimilarity;
 
-const hex = (c: readonly number[]) => `#${c.map((v) => v.toString(16).padStart(2, '0')).join('')}`;
 const pct = (v: number) => `${Math.round(v * 100)}%`;
 const round = (v: number, digits = 1) => Math.round(v * 10 ** digits) / 10 ** digits;

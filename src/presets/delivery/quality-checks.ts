@@ -7,8 +7,9 @@ import type { VisionVerdict } from '../../ports/vision-checker.js';
 import sharp from 'sharp';
 import type { Preset } from '../preset.js';
 import { DIGITAL_SOURCE_TYPES, SYNTHETIC_PERFORMER_TAG } from './ai-metadata.js';
-import type { RawRgb } from '../../imaging/image-stats.js';
-import { MIN_TEXT_CONTRAST, type DrawnText } from './text-overlay.js';
+import type { RawRgb } from '../../imaging/decode.js';
+import { MIN_TEXT_CONTRAST } from './text-ink.js';
+import type { DrawnText } from './text-overlay.js';
 
 export interface QualityCheck {
   /** Stable name: size, aspect, format, file-size, metadata, white-background, fill, product-colour, product-similarity, text-contrast, vision. */

@@ -5,7 +5,7 @@ import { createLocalStyleAnalyzer } from '../../../src/adapters/local/analyzer/i
 import type { ReferenceImage } from '../../../src/ports/style-analyzer.js';
 import { styleBriefProblems, wordCount } from '../../../src/core/style-brief.js';
 import type { NewProduct } from '../../../src/core/product.js';
-import { colorDistance, fromHex } from '../../../src/imaging/image-stats.js';
+import { colorDistance, parseColor } from '../../../src/imaging/color.js';
 import type { ProductRecord } from '../../../src/ports/vector-store.js';
 import { HitlineError, UserInputError } from '../../../src/core/errors.js';
 import { fashionDataDir } from '../../../src/util/paths.js';
@@ -76,7 +76,7 @@ describe('local style analyzer', () => {
     expect(dark.mood).toMatch(/dark and moody/);
     expect(bright.mood).toMatch(/bright and airy/);
     // The palette is measured: each brief holds its reference's garment colour.
-    const near = (palette: string[], hex: string) => palette.some((p) => colorDistance(fromHex(p), fromHex(hex)) < 30);
+    const near = (palette: string[], hex: string) => palette.some((p) => colorDistance(parseColor(p), parseColor(hex)) < 30);
     expect(near(dark.palette, '#b0582a')).toBe(true);
     expect(near(bright.palette, '#3a6fd0')).toBe(true);
     expect(near(dark.palette, '#3a6fd0')).toBe(false);

@@ -4,7 +4,8 @@
  * OpenRouter through the batch engine's hooks. Also the witness: which generations the fake delivered.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { createOpenRouterStyleAnalyzer } from '../../../src/adapters/openrouter/style-analyzer.js';
@@ -15,7 +16,8 @@ import type { UsageSink } from '../../../src/adapters/openrouter/usage.js';
 import type { BatchEngine } from '../../../src/pipeline/batch/engine.js';
 import { ingestCatalog } from '../../../src/pipeline/ingest.js';
 import { openLanceDbStore } from '../../../src/adapters/lancedb/index.js';
-import type { FakeFault, FakeRequestLog, OpenRouterFake } from '../../fakes/openrouter-fake.js';
+import { ensureWorkspace, workspaceAt, type Workspace } from '../../../src/pipeline/workspace.js';
+import { startOpenRouterFake, type FakeFault, type FakeRequestLog, type OpenRouterFake } from '../../fakes/openrouter-fake.js';
 
 export const CATEGORIES = ['midi_dress', 'tshirt', 'handbag'] as const;
 
@@ -99,6 +101,31 @@ export async function ingestThroughFake(fake: OpenRouterFake, catalog: SmallCata
   } finally {
     await store.close();
   }
+}
+
+export interface BatchTestbed {
+  fake: OpenRouterFake;
+  catalog: SmallCatalog;
+  ws: Workspace;
+  /** Stops the fake and removes every file. */
+  close(): Promise<void>;
+}
+
+/** A temp folder with a small catalog ingested through a fresh fake into a fresh workspace. */
+export async function batchTestbed(prefix: string, newProducts: number): Promise<BatchTestbed> {
+  const tmp = await mkdtemp(path.join(os.tmpdir(), prefix));
+  const fake = await startOpenRouterFake({ apiKey: 'test-key' });
+  const catalog = await buildSmallCatalog(path.join(tmp, 'catalog'), { newProducts });
+  const ws = workspaceAt(path.join(tmp, 'ws'));
+  await ensureWorkspace(ws);
+  await ingestThroughFake(fake, catalog, ws.lanceDir);
+  return {
+    fake, catalog, ws,
+    async close() {
+      await fake.stop();
+      await rm(tmp, { recursive: true, force: true });
+    },
+  };
 }
 
 /** About 20% of calls fail, in the ways reference/openrouter.md documents. */

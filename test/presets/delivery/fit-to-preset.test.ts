@@ -9,7 +9,7 @@ import { ASPECT_RATIOS, EXTREME_ASPECT_RATIOS, SIZE_TIERS, outputSize, type Aspe
 import { builtinPresets, type Preset } from '../../../src/presets/index.js';
 import { encodeForPreset, MIN_QUALITY } from '../../../src/presets/delivery/encode-for-preset.js';
 import { chooseGenerationSize, cropForRatio, fitToPreset } from '../../../src/presets/delivery/fit-to-preset.js';
-import type { FractionBox } from '../../../src/imaging/image-stats.js';
+import type { FractionBox } from '../../../src/core/geometry.js';
 
 const generated = builtinPresets().filter((p) => p.source === 'generated');
 const nanoBanana2 = { supportedAspectRatios: ASPECT_RATIOS, supportedSizeTiers: SIZE_TIERS };

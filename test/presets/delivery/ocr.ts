@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Ocr from '@gutenye/ocr-node';
 import sharp from 'sharp';
-import type { RawRgb } from '../../../src/imaging/image-stats.js';
+import type { RawRgb } from '../../../src/imaging/decode.js';
 
 let engine: Promise<Awaited<ReturnType<typeof Ocr.create>>> | undefined;
 

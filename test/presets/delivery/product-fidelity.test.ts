@@ -9,7 +9,8 @@ import { createLocalEmbedder } from '../../../src/adapters/local/embedder/index.
 import { createLocalCompositor } from '../../../src/adapters/local/generator/index.js';
 import { cutOutProduct } from '../../../src/imaging/cutout.js';
 import { outputSize } from '../../../src/core/output-sizes.js';
-import { decodeRgb, type FractionBox } from '../../../src/imaging/image-stats.js';
+import type { FractionBox } from '../../../src/core/geometry.js';
+import { decodeRgb } from '../../../src/imaging/decode.js';
 import { checkProductFidelity, fidelityThresholdsFor, locateReferenceProduct, prepareProductReference } from '../../../src/presets/delivery/product-fidelity.js';
 import { compositeIntoScene, renderOfflineScene } from '../../../src/adapters/local/generator/staged-composite.js';
 import { brief, productRow, referencePhoto, referenceRecord, teeShirtPhoto } from './preset-fixtures.js';

@@ -4,9 +4,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { builtinPresets, type Preset } from '../../../src/presets/index.js';
-import type { FractionBox, RawRgb } from '../../../src/imaging/image-stats.js';
+import type { FractionBox } from '../../../src/core/geometry.js';
+import type { RawRgb } from '../../../src/imaging/decode.js';
 import { copyFromAttributes, readCopySidecar } from '../../../src/presets/delivery/product-copy.js';
-import { MIN_TEXT_CONTRAST, drawTextOverlay, type PixelRect } from '../../../src/presets/delivery/text-overlay.js';
+import type { PixelRect } from '../../../src/presets/delivery/pixel-rect.js';
+import { MIN_TEXT_CONTRAST } from '../../../src/presets/delivery/text-ink.js';
+import { drawTextOverlay } from '../../../src/presets/delivery/text-overlay.js';
 import { fontFiles } from '../../../src/presets/delivery/fonts.js';
 import { bestMatch, readText } from './ocr.js';
 import { mkdtemp, writeFile } from 'node:fs/promises';

@@ -2,16 +2,10 @@
  * Combines the measurements of several reference images into one, weighted toward the best match:
  * the top hit says most about the style that sells, the others confirm or soften it.
  */
-import {
-  type BackgroundKind,
-  type FractionBox,
-  type ImageStats,
-  type PaletteColor,
-  colorDistance,
-  fromHex,
-  mergeClose,
-  toHex,
-} from '../../../imaging/image-stats.js';
+import type { FractionBox } from '../../../core/geometry.js';
+import { colorDistance, parseColor, toHex } from '../../../imaging/color.js';
+import type { BackgroundKind, ImageStats } from '../../../imaging/image-stats.js';
+import { mergeClose, type PaletteColor } from '../../../imaging/palette.js';
 
 export interface WeightedStats {
   stats: ImageStats;
@@ -63,7 +57,7 @@ export function aggregateStats(items: readonly WeightedStats[]): AggregateStats 
 
   const backgroundKind = weightedVote(items, (s) => s.background.kind);
   const sameKind = items.filter((it) => it.stats.background.kind === backgroundKind);
-  const meanColor = (pick: (s: ImageStats) => string) => toHex([0, 1, 2].map((ch) => mean((s) => fromHex(pick(s))[ch], sameKind)));
+  const meanColor = (pick: (s: ImageStats) => string) => toHex([0, 1, 2].map((ch) => mean((s) => parseColor(pick(s))[ch], sameKind)));
 
   const withSubject = items.filter((it) => it.stats.subject);
   const subject: AggregateSubject | null = withSubject.length
@@ -110,7 +104,7 @@ function weightedVote<T extends string>(items: readonly WeightedStats[], pick: (
 
 /** Palettes of all references merged by colour, each share scaled by its reference's weight. */
 function mergePalettes(items: readonly WeightedStats[], total: number): PaletteColor[] {
-  const weighted = items.flatMap((it) => it.stats.palette.map((p) => ({ c: fromHex(p.hex), w: (p.share * it.weight) / total })));
+  const weighted = items.flatMap((it) => it.stats.palette.map((p) => ({ c: parseColor(p.hex), w: (p.share * it.weight) / total })));
   return mergeClose(weighted, 28)
     .sort((a, b) => b.w - a.w)
     .slice(0, PALETTE_SIZE)
@@ -119,6 +113,6 @@ function mergePalettes(items: readonly WeightedStats[], total: number): PaletteC
 
 /** The palette without the backdrop colour: the colours of the subjects and props. */
 export function subjectColors(agg: Pick<AggregateStats, 'palette' | 'backgroundColor'>): PaletteColor[] {
-  const bg = fromHex(agg.backgroundColor);
-  return agg.palette.filter((p) => colorDistance(fromHex(p.hex), bg) > 40);
+  const bg = parseColor(agg.backgroundColor);
+  return agg.palette.filter((p) => colorDistance(parseColor(p.hex), bg) > 40);
 }

@@ -1,18 +1,13 @@
 /** Plain-English names for measured colours ("light grey", "navy"), so briefs and prompts read like a photographer's notes. */
-import { fromHex } from '../../../imaging/image-stats.js';
+import { converter } from 'culori';
 
-export function hsl(hex: string): { h: number; s: number; l: number } {
-  const [r, g, b] = fromHex(hex).map((c) => c / 255);
-  const max = Math.max(r, g, b);
-  const min = Math.min(r, g, b);
-  const l = (max + min) / 2;
-  const d = max - min;
-  if (d === 0) return { h: 0, s: 0, l };
-  const s = d / (1 - Math.abs(2 * l - 1));
-  let h = max === r ? ((g - b) / d) % 6 : max === g ? (b - r) / d + 2 : (r - g) / d + 4;
-  h *= 60;
-  if (h < 0) h += 360;
-  return { h, s, l };
+const toHsl = converter('hsl');
+
+/** Hue in degrees (0 for greys), saturation and lightness 0..1. */
+function hsl(hex: string): { h: number; s: number; l: number } {
+  const c = toHsl(hex);
+  if (!c) throw new Error(`not a colour: ${JSON.stringify(hex)}`);
+  return { h: c.h ?? 0, s: c.s, l: c.l };
 }
 
 export function colorName(hex: string): string {

@@ -3,7 +3,7 @@
  * (white border, rounded corners), which the compositor places and shadows like a flat-lay product.
  * It shows the product honestly instead of a torn cut-out.
  */
-import { decodeOriented } from '../../../catalog/load-image.js';
+import { decodeRgb } from '../../../imaging/decode.js';
 
 export interface RgbaImage {
   rgba: Buffer;
@@ -12,13 +12,7 @@ export interface RgbaImage {
 }
 
 export async function framedCard(bytes: Buffer, maxSide = 2048): Promise<RgbaImage> {
-  const { data, info } = await decodeOriented(bytes)
-    .resize({ width: maxSide, height: maxSide, fit: 'inside', withoutEnlargement: true })
-    .flatten({ background: '#ffffff' })
-    .toColourspace('srgb')
-    .removeAlpha()
-    .raw()
-    .toBuffer({ resolveWithObject: true });
+  const { data, ...info } = await decodeRgb(bytes, maxSide);
   const border = Math.max(2, Math.round(0.04 * Math.min(info.width, info.height)));
   const radius = Math.max(2, Math.round(0.035 * Math.min(info.width, info.height)));
   const width = info.width + 2 * border;

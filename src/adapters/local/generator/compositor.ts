@@ -9,18 +9,10 @@ import sharp from 'sharp';
 import { productKind } from '../../../search/product-kind.js';
 import type { ReferenceImage } from '../../../ports/style-analyzer.js';
 import type { StyleBrief } from '../../../core/style-brief.js';
-import {
-  type BackgroundModel,
-  type ImageStats,
-  type RawRgb,
-  colorDistance,
-  decodeRgb,
-  fitBackground,
-  fromHex,
-  luma,
-  measureRgb,
-  toHex,
-} from '../../../imaging/image-stats.js';
+import { type BackgroundModel, fitBackground } from '../../../imaging/background-model.js';
+import { colorDistance, luma, parseColor, toHex } from '../../../imaging/color.js';
+import { decodeRgb, type RawRgb } from '../../../imaging/decode.js';
+import { type ImageStats, measureRgb } from '../../../imaging/image-stats.js';
 import { UserInputError } from '../../../core/errors.js';
 import type { GenerateRequest, GenerateResult, ImageGenerator } from '../../../ports/image-generator.js';
 import { ASPECT_RATIOS, SIZE_TIERS, isAspectRatio, isSizeTier, outputSize } from '../../../core/output-sizes.js';
@@ -169,11 +161,11 @@ function sceneSourceFrom(ref: UsableReference): SceneSource {
 
 /** The reference's most colourful palette entry that is not its backdrop (at least 3% of the photo). */
 function accentColor(stats: Pick<ImageStats, 'palette' | 'background'>): [number, number, number] | null {
-  const bg = fromHex(stats.background.color);
+  const bg = parseColor(stats.background.color);
   let best: [number, number, number] | null = null;
   let bestChroma = 40;
   for (const p of stats.palette) {
-    const c = fromHex(p.hex);
+    const c = parseColor(p.hex);
     const chroma = Math.max(...c) - Math.min(...c);
     if (p.share >= 0.03 && colorDistance(c, bg) > 60 && chroma > bestChroma) [best, bestChroma] = [c, chroma];
   }
@@ -182,7 +174,7 @@ function accentColor(stats: Pick<ImageStats, 'palette' | 'background'>): [number
 
 /** No reference decoded: a plain backdrop in the lightest colour of the brief's palette. */
 function fallbackSource(brief: StyleBrief, warnings: string[]): SceneSource {
-  const colors = brief.palette.filter((h) => /^#[0-9a-f]{6}$/i.test(h)).map(fromHex);
+  const colors = brief.palette.filter((h) => /^#[0-9a-f]{6}$/i.test(h)).map(parseColor);
   const lightest = colors.sort((a, b) => luma(...b) - luma(...a))[0] ?? [240, 240, 240];
   warnings.push(
     colors.length

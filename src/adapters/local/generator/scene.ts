@@ -7,7 +7,9 @@
  *   the product stands out.
  */
 import sharp from 'sharp';
-import { type BackgroundModel, type RawRgb, backgroundAt, luma } from '../../../imaging/image-stats.js';
+import { backgroundAt, type BackgroundModel } from '../../../imaging/background-model.js';
+import { luma } from '../../../imaging/color.js';
+import type { RawRgb } from '../../../imaging/decode.js';
 import type { ProductBox } from './placement.js';
 import type { Staging } from './staging.js';
 import type { VariantJitter } from './variant.js';

@@ -15,7 +15,11 @@ import { drawBackdrop, lightColorAt, toBytes, backdropBrightness, type DrawBuffe
 import { addContactShadow, addDropShadow } from './shadow.js';
 import { chooseStaging } from './staging.js';
 import { variantJitter } from './variant.js';
-import { decodeRgb, fitBackground, fromHex, luma, measureRgb, type FractionBox } from '../../../imaging/image-stats.js';
+import type { FractionBox } from '../../../core/geometry.js';
+import { fitBackground } from '../../../imaging/background-model.js';
+import { luma, parseColor } from '../../../imaging/color.js';
+import { decodeRgb } from '../../../imaging/decode.js';
+import { measureRgb } from '../../../imaging/image-stats.js';
 import { cutOutProduct } from '../../../imaging/cutout.js';
 import { UserInputError } from '../../../core/errors.js';
 import type { StagedGenerateRequest, StagedGenerateResult } from '../../../ports/image-generator.js';
@@ -134,7 +138,7 @@ async function sceneSource(references: readonly ReferenceImage[], brief: StyleBr
       // An unreadable reference: try the next one.
     }
   }
-  const colors = brief.palette.filter((h) => /^#[0-9a-f]{6}$/i.test(h)).map(fromHex);
+  const colors = brief.palette.filter((h) => /^#[0-9a-f]{6}$/i.test(h)).map(parseColor);
   const lightest = colors.sort((a, b) => luma(...b) - luma(...a))[0] ?? [240, 240, 240];
   const flat = (c: number) => [c, 0, 0, 0, 0, 0];
   return { kind: 'studio', model: { coef: [flat(lightest[0]), flat(lightest[1]), flat(lightest[2])] }, accent: null, brightness: luma(...lightest) / 255 };
