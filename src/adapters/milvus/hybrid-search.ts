@@ -1,102 +1,88 @@
 /**
- * Searches on the collection: one leg alone, and the hybrid search. Milvus fuses with its RRFRanker when
- * it can (both legs, equal weights, 0 < k < 16384); otherwise the legs run alone and search/rrf.ts fuses
- * them here. Arguments are checked by the store (store-rules) before they get here.
+ * Searches on the collection: one leg alone, and the hybrid search.
+ *
+ * The fused order is always search/rrf.ts `fuseRrf` over the two legs (the reference both stores
+ * follow, weights included), so LanceDB and Milvus give the same fused order for the same legs. With
+ * equal weights and 0 < k < 16384 Milvus's RRFRanker fuses the same legs on the server in the same call
+ * (the tutorial's hybrid search) and its answer carries the records of the fused hits; it can only
+ * differ from fuseRrf in how ties are broken, and where it does, hitline's order is kept and the missing
+ * records are read by id. Other weights are fused here only: Milvus's WeightedRanker weights scores, not
+ * ranks, so it is not weighted RRF. Arguments are checked by the store (store-rules) before they get here.
  */
-import { RRFRanker, type MilvusClient, type SearchResultData } from '@zilliz/milvus2-sdk-node';
+import { RRFRanker, type SearchResultData } from '@zilliz/milvus2-sdk-node';
 import { fuseRrf } from '../../search/rrf.js';
 import type { HybridQuery, HybridResult, LegHit, ProductRecord } from '../../ports/vector-store.js';
-import type { ResolvedMilvusConfig } from './config.js';
-import { compileMilvusFilter } from './compile-filter.js';
 import { callMilvus, checkStatus } from './errors.js';
-import { assembleHybridHits } from './hybrid-hits.js';
+import type { OpenCollection } from './layout.js';
 import { readByIds } from './rows-by-id.js';
+import { fromMilvusRow } from './rows.js';
 import { FIELD, RECORD_FIELDS } from './schema.js';
-import { denseLeg, sparseLeg, toLegHits, type MilvusLeg } from './search-legs.js';
-import { querySparse } from './sparse.js';
+import { denseLeg, keywordLeg, toLegHits, type MilvusLeg } from './search-legs.js';
 
 /** Milvus's RRFRanker accepts k in (0, 16384). */
 const MAX_RRF_K = 16384;
 
 /** One leg alone: the same request the hybrid call carries for that leg. */
-export async function runLeg(client: MilvusClient, config: ResolvedMilvusConfig, leg: MilvusLeg, outputFields: string[] = [FIELD.id]): Promise<SearchResultData[]> {
+export async function runLeg(target: OpenCollection, leg: MilvusLeg): Promise<LegHit[]> {
+  const { client, config } = target;
   const action = `searching the ${leg.anns_field} leg`;
   const res = await callMilvus(config, action, () =>
     client.search({
       collection_name: config.collection,
       data: leg.data,
       anns_field: leg.anns_field,
+      metric_type: leg.metric_type,
       params: leg.params,
       expr: leg.expr,
       limit: leg.limit,
-      output_fields: outputFields,
+      output_fields: [FIELD.id],
     }),
   );
   checkStatus(res.status, config, action);
-  return res.results as SearchResultData[];
+  return toLegHits(target, leg, res.results as SearchResultData[]);
 }
 
-export async function hybridSearch(client: MilvusClient, config: ResolvedMilvusConfig, query: HybridQuery): Promise<HybridResult> {
-  const expr = compileMilvusFilter(query.filter);
-  const dense = denseLeg(config, query.vector, expr, query.perLeg);
-  const sparse = querySparse(query.keywords);
-  const keyword = sparse.indices.length > 0 ? sparseLeg(sparse, expr, query.perLeg) : null;
-  const wDense = query.weights?.dense ?? 1;
-  const wKeyword = query.weights?.keyword ?? 1;
-  const milvusCanFuse = keyword !== null && wDense === 1 && wKeyword === 1 && query.rrfK > 0 && query.rrfK < MAX_RRF_K;
-  if (!milvusCanFuse) return fuseHere(client, config, query, dense, keyword, wDense, wKeyword);
-
-  // One hybridSearch call does the fusion on the server; the two single-leg searches beside it are
-  // the same leg requests and only give the per-leg ranks and scores for the result.
-  const [fused, denseHits, keywordHits] = await Promise.all([
-    callMilvus(config, 'running the hybrid search', () =>
-      client.hybridSearch({
-        collection_name: config.collection,
-        data: [dense, keyword],
-        rerank: RRFRanker(query.rrfK),
-        limit: query.top,
-        output_fields: RECORD_FIELDS,
-      }),
-    ),
-    runLeg(client, config, dense).then(toLegHits),
-    runLeg(client, config, keyword).then(toLegHits),
-  ]);
-  checkStatus(fused.status, config, 'running the hybrid search');
-  return {
-    hits: assembleHybridHits(fused.results as SearchResultData[], denseHits, keywordHits, query.rrfK),
-    dense: denseHits,
-    keyword: keywordHits,
-  };
-}
-
-/**
- * What Milvus's RRFRanker cannot do (leg weights, k outside (0, 16384)) or need not do (no keyword
- * terms): the legs run alone and search/rrf.ts fuses them.
- */
-async function fuseHere(
-  client: MilvusClient,
-  config: ResolvedMilvusConfig,
-  query: HybridQuery,
-  dense: MilvusLeg,
-  keyword: MilvusLeg | null,
-  wDense: number,
-  wKeyword: number,
-): Promise<HybridResult> {
-  const [denseHits, keywordHits] = await Promise.all([
-    runLeg(client, config, dense).then(toLegHits),
-    keyword ? runLeg(client, config, keyword).then(toLegHits) : Promise.resolve([] as LegHit[]),
+/** `expr` is the compiled filter, already scoped to the store's tenant. */
+export async function hybridSearch(target: OpenCollection, query: HybridQuery, expr: string): Promise<HybridResult> {
+  const dense = denseLeg(target, query.vector, expr, query.perLeg);
+  const keyword = keywordLeg(target, query.keywords, expr, query.perLeg);
+  const weights = { dense: query.weights?.dense ?? 1, keyword: query.weights?.keyword ?? 1 };
+  const serverFuses = keyword !== null && weights.dense === 1 && weights.keyword === 1 && query.rrfK > 0 && query.rrfK < MAX_RRF_K;
+  const [denseHits, keywordHits, serverHits] = await Promise.all([
+    runLeg(target, dense),
+    keyword ? runLeg(target, keyword) : Promise.resolve([] as LegHit[]),
+    serverFuses ? serverRrf(target, [dense, keyword], query) : Promise.resolve([] as SearchResultData[]),
   ]);
   const fused = fuseRrf(
     [
-      { name: 'dense', ids: denseHits.map((h) => h.id), weight: wDense },
-      { name: 'keyword', ids: keywordHits.map((h) => h.id), weight: wKeyword },
+      { name: 'dense', ids: denseHits.map((h) => h.id), weight: weights.dense },
+      { name: 'keyword', ids: keywordHits.map((h) => h.id), weight: weights.keyword },
     ],
     query.rrfK,
   ).slice(0, query.top);
-  const rows = await readByIds(client, config, fused.map((f) => f.id), RECORD_FIELDS, 'reading products');
-  const products = new Map(rows.map((p) => [p.id, p as ProductRecord]));
+  const records = new Map(serverHits.map((r) => [String(r.id), fromMilvusRow(r as Record<string, unknown>)]));
+  const missing = fused.map((f) => f.id).filter((id) => !records.has(id));
+  if (missing.length > 0) {
+    for (const p of await readByIds(target, missing, RECORD_FIELDS, 'reading products')) records.set(p.id, p as ProductRecord);
+  }
   const hits = fused
-    .filter((f) => products.has(f.id)) // deleted between the leg search and the read
-    .map((f) => ({ product: products.get(f.id)!, score: f.score, denseRank: f.ranks.dense, keywordRank: f.ranks.keyword }));
+    .filter((f) => records.has(f.id)) // deleted between the leg search and the read
+    .map((f) => ({ product: records.get(f.id)!, score: f.score, denseRank: f.ranks.dense, keywordRank: f.ranks.keyword }));
   return { hits, dense: denseHits, keyword: keywordHits };
+}
+
+/** Milvus's own RRF over the same two leg requests, with the records of the fused hits. */
+async function serverRrf(target: OpenCollection, legs: MilvusLeg[], query: HybridQuery): Promise<SearchResultData[]> {
+  const { client, config } = target;
+  const res = await callMilvus(config, 'running the hybrid search', () =>
+    client.hybridSearch({
+      collection_name: config.collection,
+      data: legs,
+      rerank: RRFRanker(query.rrfK),
+      limit: query.top,
+      output_fields: RECORD_FIELDS,
+    }),
+  );
+  checkStatus(res.status, config, 'running the hybrid search');
+  return res.results as SearchResultData[];
 }

@@ -17,7 +17,7 @@ describe('searches on the wire', () => {
   ];
   const HOSTILE_EXPR = 'category == "\\" or 1==1 or \\"" and sales_count > 10';
 
-  it('sends ONE HybridSearch with the filter on each leg, per-leg topk, RRF k, the fused limit and the output fields', async () => {
+  it('sends ONE HybridSearch with the filter and the metric on each leg, per-leg topk, RRF k, the fused limit and the output fields', async () => {
     const store = await wire.openStore();
     const c = store.collectionName;
     await store.upsert([product('a', { category: '" or 1==1 or "', salesCount: 50 }), product('b')]);
@@ -33,9 +33,9 @@ describe('searches on the wire', () => {
     expect(h.requests).toHaveLength(2);
     expect(h.requests.map((r: { dsl: string }) => r.dsl)).toEqual([HOSTILE_EXPR, HOSTILE_EXPR]);
     const legs = h.requests.map((r: { search_params: Array<{ key: string; value: string }> }) => keyValues(r.search_params));
-    expect(legs.map((l: Record<string, string>) => [l.anns_field, l.topk, l.params])).toEqual([
-      ['dense', '7', '{"ef":128}'],
-      ['sparse', '7', '{"drop_ratio_search":0}'],
+    expect(legs.map((l: Record<string, string>) => [l.anns_field, l.metric_type, l.topk, l.params])).toEqual([
+      ['dense', 'COSINE', '7', '{"ef":128}'],
+      ['sparse', 'IP', '7', '{"drop_ratio_search":0}'],
     ]);
     const rank = keyValues(h.rank_params);
     expect(rank.strategy).toBe('rrf');

@@ -1,0 +1,197 @@
+/**
+ * Milvus Lite (the Milvus project's own lightweight Milvus, a Python package serving Milvus's gRPC API) as
+ * a real Milvus engine for tests. It lives in a virtual environment inside the checkout (.venv/, ignored
+ * by git); users never need it.
+ *
+ * `describeWithMilvusLite(name, body)` gives a test file one server: started on a free loopback port with
+ * its own temporary data folder before the file's tests, stopped with SIGINT after them, its log printed
+ * when a test fails. Without the venv the block is skipped with the command that enables it; with
+ * HITLINE_REQUIRE_MILVUS=1 (CI) a missing venv fails the file instead, so the tests can never skip there.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, it } from 'vitest';
+import { REPO_ROOT } from '../../src/util/paths.js';
+
+export const ENABLE_MILVUS_LITE = 'python3 -m venv .venv && .venv/bin/pip install -r test/helpers/milvus-lite.requirements.txt';
+
+/** The server command of the checkout's venv (or HITLINE_MILVUS_LITE), or null when it is not installed. */
+export function milvusLiteCommand(): string | null {
+  const command = process.env.HITLINE_MILVUS_LITE ?? path.join(REPO_ROOT, '.venv', 'bin', 'milvus-lite');
+  return existsSync(command) ? command : null;
+}
+
+export function milvusLiteSkipReason(): string | null {
+  if (milvusLiteCommand()) return null;
+  return `Milvus Lite is not installed, so the tests against a real Milvus engine are skipped. To run them: ${ENABLE_MILVUS_LITE}`;
+}
+
+const STARTUP_MS = 90_000;
+const STOP_GRACE_MS = 15_000;
+const LOG_KEEP_CHARS = 200_000;
+
+/** Servers still running, killed if the test process exits without stopping them. */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+export class MilvusLiteServer {
+  private child: ChildProcess | undefined;
+  private exited: Promise<void> = Promise.resolve();
+  private output = '';
+
+  private constructor(
+    readonly dataDir: string,
+    readonly port: number,
+    private readonly ownsDataDir: boolean,
+  ) {}
+
+  /** Starts a server on a free loopback port; a new temporary data folder unless `dataDir` is given. */
+  static async start(options: { dataDir?: string } = {}): Promise<MilvusLiteServer> {
+    const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'hitline-milvus-lite-'));
+    const server = new MilvusLiteServer(dataDir, await freeLoopbackPort(), options.dataDir === undefined);
+    await server.launch();
+    return server;
+  }
+
+  get address(): string {
+    return `127.0.0.1:${this.port}`;
+  }
+
+  get isRunning(): boolean {
+    return this.child !== undefined;
+  }
+
+  /** What the server printed (the last 200 kB). */
+  log(): string {
+    return this.output;
+  }
+
+  /** Stops it the clean way (SIGINT; SIGKILL if it is still there after 15 s). */
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child) return;
+    child.kill('SIGCONT'); // a paused server cannot handle SIGINT
+    child.kill('SIGINT');
+    const killer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+    await this.exited;
+    clearTimeout(killer);
+  }
+
+  /** Starts it again on the same port and data folder (what it had acknowledged is replayed from its WAL). */
+  async restart(): Promise<void> {
+    await this.stop();
+    await this.launch();
+  }
+
+  /** Freezes the process (SIGSTOP): calls reach it and get no answer, like a server too slow to answer. */
+  pause(): void {
+    this.child?.kill('SIGSTOP');
+  }
+
+  resume(): void {
+    this.child?.kill('SIGCONT');
+  }
+
+  /** Stops it and removes the data folder it made. */
+  async dispose(): Promise<void> {
+    await this.stop();
+    if (this.ownsDataDir) rmSync(this.dataDir, { recursive: true, force: true });
+  }
+
+  private async launch(): Promise<void> {
+    const command = milvusLiteCommand();
+    if (!command) throw new Error(milvusLiteSkipReason() ?? 'Milvus Lite is not installed');
+    // Always --host: the server binds 0.0.0.0 by default.
+    const child = spawn(command, ['server', '--data-dir', this.dataDir, '--host', '127.0.0.1', '--port', String(this.port)], {
+      env: { ...process.env, PYTHONUNBUFFERED: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    running.add(child);
+    const append = (chunk: Buffer) => {
+      this.output = (this.output + chunk.toString()).slice(-LOG_KEEP_CHARS);
+    };
+    child.stdout?.on('data', append);
+    child.stderr?.on('data', append);
+    this.exited = new Promise((resolve) =>
+      child.once('exit', (code, signal) => {
+        append(Buffer.from(`\n[milvus-lite exited: ${signal ?? `code ${code}`}]\n`));
+        running.delete(child);
+        if (this.child === child) this.child = undefined;
+        resolve();
+      }),
+    );
+    await this.waitUntilServing(child);
+  }
+
+  private async waitUntilServing(child: ChildProcess): Promise<void> {
+    const deadline = Date.now() + STARTUP_MS;
+    while (Date.now() < deadline) {
+      if (this.child !== child) throw new Error(`Milvus Lite exited while starting on ${this.address}:\n${this.output}`);
+      if (/listening on/.test(this.output) && (await accepts(this.port))) return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await this.stop();
+    throw new Error(`Milvus Lite did not start on ${this.address} within ${STARTUP_MS / 1000} s:\n${this.output}`);
+  }
+}
+
+/**
+ * A describe block with one Milvus Lite server for its tests (`server()` inside them), or a visible skip
+ * saying how to enable it. With HITLINE_REQUIRE_MILVUS=1 a missing server throws instead of skipping.
+ */
+export function describeWithMilvusLite(name: string, body: (server: () => MilvusLiteServer) => void): void {
+  const skip = milvusLiteSkipReason();
+  if (skip && process.env.HITLINE_REQUIRE_MILVUS === '1') {
+    throw new Error(`HITLINE_REQUIRE_MILVUS=1 but ${skip}`);
+  }
+  if (skip) {
+    describe(name, () => it.skip(skip, () => {}));
+    return;
+  }
+  describe(name, () => {
+    let server: MilvusLiteServer | undefined;
+    beforeAll(async () => {
+      server = await MilvusLiteServer.start();
+    });
+    afterAll(async () => {
+      await server?.dispose();
+    });
+    beforeEach(({ onTestFailed, task }) => {
+      onTestFailed(() => {
+        console.error(`--- Milvus Lite log (${server?.address ?? 'not started'}) after the failure of "${task.name}" ---\n${server?.log() ?? ''}\n--- end of log ---`);
+      });
+    });
+    body(() => {
+      if (!server) throw new Error('the Milvus Lite server starts in beforeAll');
+      return server;
+    });
+  });
+}
+
+async function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
