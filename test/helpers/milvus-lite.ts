@@ -48,12 +48,16 @@ export class MilvusLiteServer {
     readonly dataDir: string,
     readonly port: number,
     private readonly ownsDataDir: boolean,
+    private readonly env: Record<string, string>,
   ) {}
 
-  /** Starts a server on a free loopback port; a new temporary data folder unless `dataDir` is given. */
-  static async start(options: { dataDir?: string } = {}): Promise<MilvusLiteServer> {
+  /**
+   * Starts a server on a free loopback port; a new temporary data folder unless `dataDir` is given.
+   * `env` is added to the server's environment (a test hides an optional Python package with PYTHONPATH).
+   */
+  static async start(options: { dataDir?: string; env?: Record<string, string> } = {}): Promise<MilvusLiteServer> {
     const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'hitline-milvus-lite-'));
-    const server = new MilvusLiteServer(dataDir, await freeLoopbackPort(), options.dataDir === undefined);
+    const server = new MilvusLiteServer(dataDir, await freeLoopbackPort(), options.dataDir === undefined, options.env ?? {});
     await server.launch();
     return server;
   }
@@ -108,7 +112,7 @@ export class MilvusLiteServer {
     if (!command) throw new Error(milvusLiteSkipReason() ?? 'Milvus Lite is not installed');
     // Always --host: the server binds 0.0.0.0 by default.
     const child = spawn(command, ['server', '--data-dir', this.dataDir, '--host', '127.0.0.1', '--port', String(this.port)], {
-      env: { ...process.env, PYTHONUNBUFFERED: '1' },
+      env: { ...process.env, ...this.env, PYTHONUNBUFFERED: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
