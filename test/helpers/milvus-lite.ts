@@ -32,6 +32,7 @@ export function milvusLiteSkipReason(): string | null {
 const STARTUP_MS = 90_000;
 const STOP_GRACE_MS = 15_000;
 const LOG_KEEP_CHARS = 200_000;
+const STARTING = '[hitline test helper: starting milvus-lite]';
 
 /** Servers still running, killed if the test process exits without stopping them. */
 const running = new Set<ChildProcess>();
@@ -120,6 +121,7 @@ export class MilvusLiteServer {
     const append = (chunk: Buffer) => {
       this.output = (this.output + chunk.toString()).slice(-LOG_KEEP_CHARS);
     };
+    append(Buffer.from(`${STARTING} (pid ${child.pid})\n`));
     child.stdout?.on('data', append);
     child.stderr?.on('data', append);
     this.exited = new Promise((resolve) =>
@@ -133,11 +135,12 @@ export class MilvusLiteServer {
     await this.waitUntilServing(child);
   }
 
+  /** Until this process (its lines follow the last STARTING line of the log) says it listens, and the port accepts. */
   private async waitUntilServing(child: ChildProcess): Promise<void> {
     const deadline = Date.now() + STARTUP_MS;
     while (Date.now() < deadline) {
       if (this.child !== child) throw new Error(`Milvus Lite exited while starting on ${this.address}:\n${this.output}`);
-      if (/listening on/.test(this.output) && (await accepts(this.port))) return;
+      if (/listening on/.test(this.output.slice(this.output.lastIndexOf(STARTING))) && (await accepts(this.port))) return;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     await this.stop();
@@ -155,6 +158,7 @@ export function describeWithMilvusLite(name: string, body: (server: () => Milvus
     throw new Error(`HITLINE_REQUIRE_MILVUS=1 but ${skip}`);
   }
   if (skip) {
+    console.warn(`${name}: ${skip}`);
     describe(name, () => it.skip(skip, () => {}));
     return;
   }
