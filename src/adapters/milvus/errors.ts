@@ -167,7 +167,7 @@ function deadlineError(config: MilvusConfig, action: string, details: string, er
 
 /** Milvus's "collection not loaded" (code 101, on Milvus and Milvus Lite alike). */
 function isNotLoaded(status: MilvusStatusLike, reason: string): boolean {
-  return status.code === 101 || status.error_code === 'CollectionNotLoaded' || status.error_code === 101 || /collection not loaded|call load\(\)/i.test(reason);
+  return status.code === 101 || /collection not loaded|call load\(\)/i.test(reason);
 }
 
 /** A failed Milvus status (returned, not thrown, by most SDK calls) as a HitlineError. */
