@@ -43,6 +43,10 @@ function clientConfig(config: ResolvedMilvusConfig): ClientConfig {
       'grpc.use_local_subchannel_pool': 1,
       // Once Milvus is back, reconnect within seconds, not after grpc's default backoff of up to 2 minutes.
       'grpc.max_reconnect_backoff_ms': MAX_RECONNECT_BACKOFF_MS,
+      // The SDK pings every 10 s even with no call in flight; a server with gRPC's default policy (Milvus
+      // Lite's Python server) answers an idle connection's pings with GOAWAY "too many pings". Ping only
+      // while calls run; a connection that died while idle shows at the next call as a retryable error.
+      'grpc.keepalive_permit_without_calls': 0,
     },
   };
   if (config.token) out.token = config.token;

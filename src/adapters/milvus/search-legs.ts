@@ -1,21 +1,24 @@
 /**
- * The two legs of a hybrid search as Milvus requests, shared by denseSearch, keywordSearch and
+ * The two legs of a hybrid search as Milvus search requests, shared by denseSearch, keywordSearch and
  * hybridSearch so the legs a hybrid call fuses are exactly the legs the single-leg calls issue. Every
  * leg names its metric: Milvus infers it from the index, Milvus Lite does not (it fails on rows not yet
  * in a segment when the SDK sends its default empty metric).
  */
-import type { HybridSearchSingleReq, SearchResultData } from '@zilliz/milvus2-sdk-node';
+import type { SearchData, SearchResultData } from '@zilliz/milvus2-sdk-node';
 import type { LegHit } from '../../ports/vector-store.js';
 import { keywordQuery, keywordScore } from './keyword-leg.js';
 import type { OpenCollection } from './layout.js';
 import { DENSE_METRIC, FIELD, SPARSE_SEARCH_PARAMS, denseSearchParams } from './schema.js';
 
-/**
- * One leg of a hybrid search. Milvus honours a per-leg `limit` (it becomes that leg's topk) and
- * `metric_type` (the SDK copies it into the leg's search params), but the SDK's HybridSearchSingleReq
- * type leaves both out.
- */
-export type MilvusLeg = HybridSearchSingleReq & { limit: number; expr: string; metric_type: string };
+/** One leg: the search request's parts that differ between the legs. */
+export interface MilvusLeg {
+  data: SearchData;
+  anns_field: string;
+  metric_type: string;
+  params: Record<string, number>;
+  expr: string;
+  limit: number;
+}
 
 export function denseLeg(target: OpenCollection, vector: Float32Array, expr: string, limit: number): MilvusLeg {
   return {
