@@ -9,6 +9,7 @@ import { displayAddress, type ResolvedMilvusConfig } from './config.js';
 import {
   MilvusAuthError,
   MilvusRequestError,
+  callMilvus,
   checkStatus,
   isSuccessStatus,
   statusError,
@@ -219,4 +220,16 @@ export async function ensureLoaded(client: MilvusClient, config: ResolvedMilvusC
   } catch (err) {
     throw toMilvusError(err, config, action);
   }
+}
+
+/**
+ * Seals what was written (Milvus then builds the indexes on the sealed segments in the background),
+ * creates missing indexes, and loads the collection. Milvus limits flushes per collection (0.1/s by
+ * default); a refused flush only delays sealing, so it is not an error.
+ */
+export async function sealAndIndex(client: MilvusClient, config: ResolvedMilvusConfig, layout: CollectionLayout): Promise<void> {
+  const res = await callMilvus(config, 'flushing', () => client.flush({ collection_names: [config.collection] }));
+  if (!isSuccessStatus(res.status) && !/rate limit/i.test(res.status.reason ?? '')) throw statusError(res.status, config, 'flushing');
+  await ensureIndexes(client, config, layout);
+  await ensureLoaded(client, config);
 }

@@ -6,6 +6,7 @@
  * compile-filter.ts. Searches: hybrid-search.ts. Writes: upsert.ts. Tenants: tenant-scope.ts.
  * Tested against Milvus Lite (test/adapters/milvus/lite-*.test.ts), for the exact requests against the
  * gRPC recorder (test/fakes/milvus-recorder.ts), and against any Milvus when MILVUS_ADDRESS is set.
+ * Expression queries: queries.ts; reads by id: rows-by-id.ts.
  */
 import type { MilvusClient } from '@zilliz/milvus2-sdk-node';
 import type { Filter } from '../../core/filter.js';
@@ -34,11 +35,12 @@ import {
 } from '../store-rules/index.js';
 import { displayAddress, resolveMilvusConfig, type MilvusConfig, type ResolvedMilvusConfig } from './config.js';
 import { connectMilvus } from './connection.js';
-import { createCollection, describeCollection, ensureIndexes, ensureLoaded, readCollection } from './collection.js';
+import { createCollection, describeCollection, ensureIndexes, ensureLoaded, readCollection, sealAndIndex } from './collection.js';
 import { compileMilvusFilter } from './compile-filter.js';
-import { MilvusNotLoadedError, callMilvus, checkStatus, isSuccessStatus, statusError } from './errors.js';
+import { MilvusNotLoadedError, callMilvus, checkStatus } from './errors.js';
 import { hybridSearch, runLeg } from './hybrid-search.js';
 import type { CollectionLayout, OpenCollection } from './layout.js';
+import { countWhere, deleteWhere, idsWhere } from './queries.js';
 import { IDS_PER_REQUEST, queryByIds, readByIds } from './rows-by-id.js';
 import { FIELD, RECORD_FIELDS } from './schema.js';
 import { denseLeg, keywordLeg } from './search-legs.js';
@@ -190,30 +192,17 @@ export class MilvusStore implements VectorStore {
       const rows = await this.whileLoaded((target) => queryByIds(target, ids, [FIELD.id], 'finding products to delete'));
       const existing = rows.map((r) => String(r[FIELD.id]));
       for (let i = 0; i < existing.length; i += IDS_PER_REQUEST) {
-        await this.deleteWhere(idsExpr(this.tenant, existing.slice(i, i + IDS_PER_REQUEST)), 'deleting products');
+        await deleteWhere(this.ready(), idsExpr(this.tenant, existing.slice(i, i + IDS_PER_REQUEST)), 'deleting products');
       }
       return existing.length;
     });
-  }
-
-  private async deleteWhere(filter: string, action: string): Promise<void> {
-    const { client, config } = this.ready();
-    const res = await callMilvus(config, action, () => client.delete({ collection_name: config.collection, filter }));
-    checkStatus(res.status, config, action);
   }
 
   async count(filter: Filter = []): Promise<number> {
     this.ready();
     checkFilter(filter, 'count');
     const expr = this.expr(filter);
-    const res = await this.whileLoaded(async ({ client, config }) => {
-      const answer = await callMilvus(config, 'counting products', () =>
-        client.query({ collection_name: config.collection, expr, output_fields: ['count(*)'] }),
-      );
-      checkStatus(answer.status, config, 'counting products');
-      return answer;
-    });
-    return Number(res.data[0]?.['count(*)'] ?? 0);
+    return this.whileLoaded((target) => countWhere(target, expr));
   }
 
   async denseSearch(vector: Float32Array, query: LegQuery): Promise<LegHit[]> {
@@ -254,14 +243,7 @@ export class MilvusStore implements VectorStore {
     // Batches beyond this are read in several requests anyway; yielding smaller batches is allowed.
     const size = Math.min(batchSize, IDS_PER_REQUEST * 4);
     const expr = scopedExpr(this.tenant, `${FIELD.id} != ""`);
-    const res = await this.whileLoaded(async ({ client, config }) => {
-      const answer = await callMilvus(config, 'listing product ids', () =>
-        client.query({ collection_name: config.collection, expr, output_fields: [FIELD.id] }),
-      );
-      checkStatus(answer.status, config, 'listing product ids');
-      return answer;
-    });
-    const ids = res.data.map((r) => String(r[FIELD.id])).sort(compareUtf8);
+    const ids = await this.whileLoaded((target) => idsWhere(target, expr));
     for (let i = 0; i < ids.length; i += size) {
       const chunk = ids.slice(i, i + size);
       const batch = await this.whileLoaded((target) => readByIds(target, chunk, [...RECORD_FIELDS, FIELD.dense], 'reading products to scan'));
@@ -269,17 +251,10 @@ export class MilvusStore implements VectorStore {
     }
   }
 
-  /**
-   * Seals what was written (Milvus then builds the indexes on the sealed segments in the background),
-   * creates missing indexes, and loads the collection. Milvus limits flushes per collection (0.1/s by
-   * default); a refused flush only delays sealing, so it is not an error.
-   */
+  /** Seals what was written, creates missing indexes and loads the collection (collection.ts `sealAndIndex`). */
   async optimize(): Promise<void> {
     const { client, config, layout } = this.ready();
-    const res = await callMilvus(config, 'flushing', () => client.flush({ collection_names: [config.collection] }));
-    if (!isSuccessStatus(res.status) && !/rate limit/i.test(res.status.reason ?? '')) throw statusError(res.status, config, 'flushing');
-    await ensureIndexes(client, config, layout);
-    await ensureLoaded(client, config);
+    await sealAndIndex(client, config, layout);
   }
 
   /**
@@ -312,7 +287,7 @@ export class MilvusStore implements VectorStore {
       return;
     }
     await this.open(embedder);
-    await this.serially(() => this.deleteWhere(scopedExpr(this.tenant, ''), `emptying tenant "${this.tenant}"`));
+    await this.serially(() => deleteWhere(this.ready(), scopedExpr(this.tenant, ''), `emptying tenant "${this.tenant}"`));
   }
 
   async close(): Promise<void> {
@@ -322,11 +297,6 @@ export class MilvusStore implements VectorStore {
     this.opened = undefined;
     if (client) await client.closeConnection().catch(() => undefined);
   }
-}
-
-/** Milvus compares VarChar by UTF-8 bytes; sort the same way so scan order is stable and server-like. */
-function compareUtf8(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }
 
 /** Opens nothing yet: the connection is made by the first call (`open` or `recordedEmbedder`). */
