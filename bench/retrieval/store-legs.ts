@@ -69,7 +69,8 @@ export async function rankThroughStore(
   }
 }
 
-function toRow(item: FashionItem, vector: Float32Array): StoredProduct {
+/** A photo of the set as a stored product: category = gender, keywords from the name. */
+export function toRow(item: FashionItem, vector: Float32Array): StoredProduct {
   return {
     id: item.id,
     category: item.gender,

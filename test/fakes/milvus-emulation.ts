@@ -1,7 +1,10 @@
 /**
- * The recorder's answers: a small in-memory emulation of Milvus's MilvusService (collections, indexes,
- * load state, rows, exact search, the RRF ranker) so the adapter's handling of answers is exercised with
- * plausible data. It checks our requests, not Milvus's behaviour.
+ * The recorder's answers: a small in-memory emulation of Milvus's MilvusService (collections and their
+ * properties, indexes, load state, rows, exact search, the RRF ranker) so the adapter's handling of
+ * answers is exercised with plausible data. It checks our requests, not Milvus's behaviour. It has no
+ * BM25 function, as Milvus 2.4: a schema's functions are dropped without a word (a 2.4 server does not
+ * know the field), so the adapter must notice from the described schema and fill `sparse` itself. The
+ * BM25 path runs against Milvus Lite (test/adapters/milvus/lite-*.test.ts).
  */
 import { FakeCollection, type FieldDataMessage, type Row } from './milvus-fake-collection.js';
 import { decodeCollectionSchema, decodePlaceholderGroup, keyValues, type AnyRequest } from './milvus-proto.js';
@@ -43,8 +46,12 @@ export class MilvusEmulation {
       case 'CreateCollection': {
         if (this.collections.has(req.collection_name)) return { code: 65535, error_code: 'UnexpectedError', reason: `collection already exists: ${req.collection_name}` };
         const schema = decodeCollectionSchema(req.schema);
+        schema.functions = [];
+        for (const field of schema.fields) field.is_function_output = false;
         const id = String(this.nextCollectionId++);
-        this.collections.set(req.collection_name, new FakeCollection(req.collection_name, id, schema, req.consistency_level));
+        const collection = new FakeCollection(req.collection_name, id, schema, req.consistency_level);
+        collection.properties = req.properties ?? [];
+        this.collections.set(req.collection_name, collection);
         return undefined;
       }
       case 'DescribeCollection': {
@@ -65,7 +72,7 @@ export class MilvusEmulation {
           created_timestamp: '1',
           update_timestamp: '1',
           update_timestamp_str: '1',
-          properties: [],
+          properties: c.properties,
         };
       }
       case 'HasCollection':

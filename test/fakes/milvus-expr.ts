@@ -1,9 +1,11 @@
 /**
  * A parser and evaluator for the subset of Milvus's boolean expression language that hitline emits
  * (==, !=, <, <=, >, >=, in [...], and/or/not, parentheses, unary minus, string, number and bool
- * literals). It follows Milvus's grammar where hitline's escaping depends on it: string literals are Go
- * string literals (a raw newline inside one is a syntax error; \\ \" \n \t \uXXXX ... are escapes), and a
- * fractional literal against an Int64 field is refused as Milvus refuses it. Anything else is a parse
+ * literals). Where hitline's escaping depends on it, it accepts only what both Milvus (Go string literals)
+ * and Milvus Lite parse: a raw newline or carriage return inside a literal is a syntax error, the only
+ * escapes are \\ \n \r \t and the literal's own quote (Lite rejects \uXXXX and \xXX, Go rejects \' in
+ * double quotes), and other characters, control characters included, stand for themselves. A fractional
+ * literal against an Int64 field is refused as Milvus refuses it. Anything else is a parse
  * error, so a compiler that emits something outside this subset fails the recorder's tests.
  */
 
@@ -69,7 +71,7 @@ function tokenize(src: string): Token[] {
   return out;
 }
 
-/** Reads a Go-style string literal starting at the quote; returns its value and the index after it. */
+/** Reads a string literal starting at the quote; returns its value and the index after it. */
 function readString(src: string, start: number): [string, number] {
   const quote = src[start];
   let i = start + 1;
@@ -84,24 +86,10 @@ function readString(src: string, start: number): [string, number] {
       continue;
     }
     const e = src[i + 1];
-    const simple: Record<string, string> = { '\\': '\\', '"': '"', "'": "'", n: '\n', r: '\r', t: '\t', a: '\x07', b: '\b', f: '\f', v: '\v' };
-    if (e !== undefined && e in simple) {
-      out += simple[e];
-      i += 2;
-    } else if (e === 'x' || e === 'u' || e === 'U') {
-      const len = e === 'x' ? 2 : e === 'u' ? 4 : 8;
-      const hex = src.slice(i + 2, i + 2 + len);
-      if (!new RegExp(`^[0-9a-fA-F]{${len}}$`).test(hex)) throw new ExprError(`bad \\${e} escape`);
-      out += String.fromCodePoint(parseInt(hex, 16));
-      i += 2 + len;
-    } else if (e !== undefined && /[0-7]/.test(e)) {
-      const oct = src.slice(i + 1, i + 4);
-      if (!/^[0-7]{3}$/.test(oct)) throw new ExprError('bad octal escape');
-      out += String.fromCharCode(parseInt(oct, 8));
-      i += 4;
-    } else {
-      throw new ExprError(`unknown escape \\${e ?? ''}`);
-    }
+    const simple: Record<string, string> = { '\\': '\\', [quote]: quote, n: '\n', r: '\r', t: '\t' };
+    if (e === undefined || !(e in simple)) throw new ExprError(`unknown escape sequence \\${e ?? ''}`);
+    out += simple[e];
+    i += 2;
   }
   throw new ExprError('unterminated string literal');
 }

@@ -44,6 +44,8 @@ export class FakeCollection {
   readonly rows = new Map<string, Row>();
   readonly indexes: Array<{ field_name: string; index_name: string; params: Array<{ key: string; value: string }> }> = [];
   loaded = false;
+  /** Collection properties as CreateCollection sent them. */
+  properties: Array<{ key: string; value: string }> = [];
   readonly fieldTypes: FieldTypes;
   readonly pk: string;
 

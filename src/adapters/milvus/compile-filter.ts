@@ -1,8 +1,8 @@
 /**
  * Compiles hitline's typed Filter into a Milvus boolean expression. Values only ever appear as literals
- * built here: strings in double quotes with `\`, `"` and control characters escaped (Milvus parses the
- * literal as a Go string literal), numbers checked finite and, for the Int64 column, turned into the
- * equivalent integer bound. Field names come from a fixed whitelist, never from the filter's text.
+ * built here: strings in double quotes (milvusString), numbers checked finite and, for the Int64 column,
+ * turned into the equivalent integer bound. Field names come from a fixed whitelist, never from the
+ * filter's text.
  */
 import { validateFilter, type Condition, type Filter, type NumberField, type StringField } from '../../core/filter.js';
 import { FIELD } from './schema.js';
@@ -18,26 +18,23 @@ const STRING_COLUMNS: Record<StringField, string> = {
 /** An expression no row satisfies (Milvus has no bare `false`). sales_count is never null. */
 export const NEVER_EXPR = `(${FIELD.salesCount} < 0 and ${FIELD.salesCount} >= 0)`;
 
-/** `"…"` with the escapes Milvus's parser (Go strconv.Unquote) understands. */
+/**
+ * `"…"`, with only the escapes both Milvus and Milvus Lite parse: `\\`, `\"`, `\n`, `\r`, `\t`.
+ * Milvus reads the literal as a Go string literal and Lite with its own parser; Lite rejects `\uXXXX`
+ * and `\xXX`, and both take every other character as it is (other control characters, CJK, emoji),
+ * so those are written raw. A single quote needs no escape inside double quotes (Go refuses `\'` there).
+ */
 export function milvusString(value: string): string {
   let out = '"';
   for (const ch of value) {
-    const code = ch.codePointAt(0)!;
     if (ch === '\\') out += '\\\\';
     else if (ch === '"') out += '\\"';
     else if (ch === '\n') out += '\\n';
     else if (ch === '\r') out += '\\r';
     else if (ch === '\t') out += '\\t';
-    else if (code < 0x20 || code === 0x7f) out += '\\u' + code.toString(16).padStart(4, '0');
     else out += ch;
   }
   return out + '"';
-}
-
-/** `id in ["a", "b"]` with escaped literals (the SDK's own ids→expr helper does not escape). */
-export function idsInExpr(ids: readonly string[]): string {
-  if (ids.length === 0) return NEVER_EXPR;
-  return `${FIELD.id} in [${ids.map(milvusString).join(', ')}]`;
 }
 
 /** The whole filter as one expression; '' for an empty filter (Milvus then matches every row). */

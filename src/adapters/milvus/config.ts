@@ -8,6 +8,14 @@ export const DEFAULT_MILVUS_COLLECTION = 'hitline_products';
 
 export type DenseIndexKind = 'HNSW' | 'FLAT';
 
+/**
+ * How the keyword leg is scored, chosen when the collection is created (an existing collection keeps its
+ * own): `bm25` is Milvus's BM25 function (the server analyzes the keyword text and keeps IDF statistics;
+ * Milvus 2.5+ and Milvus Lite 3.x), `sparse` is hitline's client-side term weights (any Milvus 2.4+), and
+ * `auto` (the default) takes BM25 where the server accepts it (keyword-leg.ts).
+ */
+export type KeywordLegChoice = 'auto' | 'bm25' | 'sparse';
+
 export interface MilvusTlsConfig {
   /** CA certificate (PEM) that signed the server's certificate; enables one-way TLS. */
   rootCertPath?: string;
@@ -35,6 +43,14 @@ export interface MilvusConfig {
   /** ANN index of the dense vectors: HNSW (default) or FLAT (exact, as in the tutorial). */
   denseIndex?: DenseIndexKind;
   hnsw?: { M?: number; efConstruction?: number; ef?: number };
+  /** Keyword leg of a new collection (default `auto`). */
+  keywordLeg?: KeywordLegChoice;
+  /**
+   * Keeps this store to one tenant's rows of a collection shared by many tenants (the service gives
+   * each tenant its own workspace; with Milvus they share a server). Letters, digits, `_` and `-`, up to
+   * 64. Off by default: the command line uses a collection of its own. See tenant-scope.ts.
+   */
+  tenant?: string;
   /** Per-call deadline in milliseconds (default 30 s). */
   timeoutMs?: number;
   /** Upsert batches stay under these bounds (defaults: 32 MiB and 1,000 rows). */
@@ -47,10 +63,14 @@ export interface ResolvedMilvusConfig extends MilvusConfig {
   collection: string;
   denseIndex: DenseIndexKind;
   hnsw: { M: number; efConstruction: number; ef: number };
+  keywordLeg: KeywordLegChoice;
   timeoutMs: number;
   maxBatchBytes: number;
   maxBatchRows: number;
 }
+
+/** A tenant name: it goes into row keys and filter literals, so it is kept to a plain alphabet. */
+const TENANT_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
 export function resolveMilvusConfig(config: MilvusConfig): ResolvedMilvusConfig {
   if (!config.address || !config.address.trim()) {
@@ -63,12 +83,21 @@ export function resolveMilvusConfig(config: MilvusConfig): ResolvedMilvusConfig 
       hint: 'Use letters, digits and underscores, starting with a letter or underscore (MILVUS_COLLECTION).',
     });
   }
+  if (config.tenant !== undefined && !TENANT_NAME.test(config.tenant)) {
+    throw new UserInputError(`Milvus tenant "${config.tenant}" is not valid`, {
+      hint: 'Use 1 to 64 letters, digits, "_" or "-" for a tenant.',
+    });
+  }
+  if (config.timeoutMs !== undefined && !(Number.isInteger(config.timeoutMs) && config.timeoutMs > 0)) {
+    throw new UserInputError(`Milvus timeout ${config.timeoutMs} ms is not valid`, { hint: 'Give the per-call deadline as a whole number of milliseconds above 0.' });
+  }
   return {
     ...config,
     address: config.address.trim(),
     collection,
     denseIndex: config.denseIndex ?? 'HNSW',
     hnsw: { M: config.hnsw?.M ?? 16, efConstruction: config.hnsw?.efConstruction ?? 200, ef: config.hnsw?.ef ?? 128 },
+    keywordLeg: config.keywordLeg ?? 'auto',
     timeoutMs: config.timeoutMs ?? 30_000,
     maxBatchBytes: config.maxBatchBytes ?? 32 * 1024 * 1024,
     maxBatchRows: config.maxBatchRows ?? 1000,
@@ -78,7 +107,8 @@ export function resolveMilvusConfig(config: MilvusConfig): ResolvedMilvusConfig 
 /**
  * Reads MILVUS_ADDRESS, MILVUS_TOKEN, MILVUS_USERNAME, MILVUS_PASSWORD, MILVUS_SSL, MILVUS_TLS_CA,
  * MILVUS_TLS_CERT, MILVUS_TLS_KEY, MILVUS_TLS_SERVER_NAME, MILVUS_DATABASE, MILVUS_COLLECTION,
- * MILVUS_INDEX (HNSW | FLAT). Throws UserInputError when MILVUS_ADDRESS is missing or a value is malformed.
+ * MILVUS_INDEX (HNSW | FLAT), MILVUS_KEYWORD_LEG (auto | bm25 | sparse), MILVUS_TIMEOUT_MS. Throws
+ * UserInputError when MILVUS_ADDRESS is missing or a value is malformed.
  */
 export function milvusConfigFromEnv(env: Record<string, string | undefined> = process.env): MilvusConfig {
   const get = (name: string): string | undefined => {
@@ -131,6 +161,23 @@ export function milvusConfigFromEnv(env: Record<string, string | undefined> = pr
       throw new UserInputError(`MILVUS_INDEX is "${index}"`, { hint: 'Use HNSW (default, fast approximate) or FLAT (exact, slower on large catalogs).' });
     }
     config.denseIndex = upper;
+  }
+  const keywordLeg = get('MILVUS_KEYWORD_LEG');
+  if (keywordLeg !== undefined) {
+    const lower = keywordLeg.toLowerCase();
+    if (lower !== 'auto' && lower !== 'bm25' && lower !== 'sparse') {
+      throw new UserInputError(`MILVUS_KEYWORD_LEG is "${keywordLeg}"`, {
+        hint: "Use auto (Milvus's BM25 function where the server has it), bm25 (require it) or sparse (hitline's client-side weights).",
+      });
+    }
+    config.keywordLeg = lower;
+  }
+  const timeout = get('MILVUS_TIMEOUT_MS');
+  if (timeout !== undefined) {
+    if (!/^[1-9]\d{0,8}$/.test(timeout)) {
+      throw new UserInputError(`MILVUS_TIMEOUT_MS is "${timeout}"`, { hint: 'Set the per-call deadline in milliseconds, e.g. 30000.' });
+    }
+    config.timeoutMs = Number(timeout);
   }
   return config;
 }

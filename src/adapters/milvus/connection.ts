@@ -11,6 +11,8 @@ import { MilvusVersionError, isSuccessStatus, statusError, toMilvusError } from 
 /** Sparse vectors and hybrid search arrived in Milvus 2.4. */
 export const MIN_MILVUS_VERSION: readonly [number, number] = [2, 4];
 
+const MAX_RECONNECT_BACKOFF_MS = 5_000;
+
 export async function connectMilvus(config: ResolvedMilvusConfig): Promise<MilvusClient> {
   const client = new MilvusClient(clientConfig(config));
   try {
@@ -34,6 +36,18 @@ function clientConfig(config: ResolvedMilvusConfig): ClientConfig {
     // server-sent UNAVAILABLE hangs until the deadline (seen against the recorder). Fail fast instead;
     // every write is an idempotent upsert, so running the command again is the retry.
     maxRetries: 0,
+    channelOptions: {
+      // A connection of its own per store: grpc-js otherwise shares one per address across the process,
+      // and a store opened after Milvus restarted would inherit another store's reconnect backoff and
+      // fail at once instead of connecting.
+      'grpc.use_local_subchannel_pool': 1,
+      // Once Milvus is back, reconnect within seconds, not after grpc's default backoff of up to 2 minutes.
+      'grpc.max_reconnect_backoff_ms': MAX_RECONNECT_BACKOFF_MS,
+      // The SDK pings every 10 s even with no call in flight; a server with gRPC's default policy (Milvus
+      // Lite's Python server) answers an idle connection's pings with GOAWAY "too many pings". Ping only
+      // while calls run; a connection that died while idle shows at the next call as a retryable error.
+      'grpc.keepalive_permit_without_calls': 0,
+    },
   };
   if (config.token) out.token = config.token;
   else if (config.username) {

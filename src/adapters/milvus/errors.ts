@@ -22,6 +22,11 @@ export class MilvusAuthError extends HitlineError {
 export class MilvusVersionError extends HitlineError {}
 /** The server answered an operation with a failure. */
 export class MilvusRequestError extends HitlineError {}
+/**
+ * The collection is not loaded (e.g. Milvus restarted: an indexed collection comes back released).
+ * Retryable: loading it lets the same call succeed, which the store does by itself once.
+ */
+export class MilvusNotLoadedError extends MilvusRequestError {}
 /** A batch of an upsert failed; nothing in `failedIds` may be assumed stored. Retryable when its cause is. */
 export class MilvusWriteError extends MilvusRequestError {
   readonly failedIds: string[];
@@ -118,7 +123,8 @@ export function toMilvusError(err: unknown, config: MilvusConfig, action: string
     : undefined;
   if (grpcCode !== undefined) {
     const details = redact(String((err as { details?: unknown }).details ?? (err as Error).message ?? ''));
-    if (grpcCode === GRPC.UNAVAILABLE || grpcCode === GRPC.DEADLINE_EXCEEDED) {
+    if (grpcCode === GRPC.DEADLINE_EXCEEDED) return deadlineError(config, action, details, err);
+    if (grpcCode === GRPC.UNAVAILABLE) {
       return connectionError(`Could not reach Milvus at ${where} while ${action}: ${details}`, details, err);
     }
     if (grpcCode === GRPC.UNAUTHENTICATED || grpcCode === GRPC.PERMISSION_DENIED) {
@@ -138,10 +144,30 @@ export function toMilvusError(err: unknown, config: MilvusConfig, action: string
   const status = statusOf(err);
   if (status) return statusError(status, config, action);
   const message = redact(err instanceof Error ? err.message : String(err));
-  if (/ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|UNAVAILABLE|DEADLINE_EXCEEDED|No connection established|handshake/i.test(message)) {
+  if (/DEADLINE_EXCEEDED|deadline exceeded/i.test(message)) return deadlineError(config, action, message, err);
+  if (/ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|UNAVAILABLE|No connection established|handshake/i.test(message)) {
     return connectionError(`Could not reach Milvus at ${where} while ${action}: ${message}`, message, err);
   }
   return new MilvusRequestError(`Milvus at ${where} failed while ${action}: ${message}`, { hint: REQUEST_HINT, cause: err });
+}
+
+const SLOW_HINT =
+  'Milvus is running but too slow to answer (overloaded, paused, or busy loading); another attempt can succeed, and a batch retries by itself. ' +
+  'If it keeps happening, check the Milvus logs and resources, or allow more time with MILVUS_TIMEOUT_MS.';
+
+/** A call that got no answer before its deadline: the server may still be up, so it says so, and another attempt can succeed. */
+function deadlineError(config: MilvusConfig, action: string, details: string, err: unknown): MilvusConnectionError {
+  const within = config.timeoutMs ? ` within ${config.timeoutMs / 1000} s` : ' before the deadline';
+  return new MilvusConnectionError(`Milvus at ${displayAddress(config)} did not answer${within} while ${action} (${details})`, {
+    hint: SLOW_HINT,
+    retryable: true,
+    cause: err,
+  });
+}
+
+/** Milvus's "collection not loaded" (code 101, on Milvus and Milvus Lite alike). */
+function isNotLoaded(status: MilvusStatusLike, reason: string): boolean {
+  return status.code === 101 || /collection not loaded|call load\(\)/i.test(reason);
 }
 
 /** A failed Milvus status (returned, not thrown, by most SDK calls) as a HitlineError. */
@@ -155,6 +181,9 @@ export function statusError(status: MilvusStatusLike, config: MilvusConfig, acti
     return new MilvusRequestError(`Milvus at ${where} has no such database (while ${action}): ${reason}`, {
       hint: 'Create the database in Milvus (e.g. with the Attu UI or `createDatabase`), or unset MILVUS_DATABASE to use "default".',
     });
+  }
+  if (isNotLoaded(status, reason)) {
+    return new MilvusNotLoadedError(`Milvus at ${where} has not loaded the collection (while ${action}): ${reason}`, { hint: BUSY_HINT, retryable: true });
   }
   if (isRetryableStatus(status)) {
     return new MilvusRequestError(`Milvus at ${where} could not serve the request while ${action}: ${reason}`, { hint: BUSY_HINT, retryable: true });

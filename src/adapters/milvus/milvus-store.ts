@@ -1,9 +1,12 @@
 /**
- * The Milvus adapter of the VectorStore port (server or cluster, for catalogs beyond one machine).
- * Arguments are checked by the rules both stores share (adapters/store-rules). Schema: schema.ts.
- * Keyword leg: sparse.ts. Filters: compile-filter.ts. Searches: hybrid-search.ts. Writes: upsert.ts.
- * Wire shapes are tested against test/fakes/milvus-recorder.ts; the shared contract suite runs against a
- * real server when MILVUS_ADDRESS is set (test/adapters/milvus/milvus-live.test.ts).
+ * The Milvus adapter of the VectorStore port (server or cluster, for catalogs beyond one machine; the
+ * same code runs against Milvus Lite, and the differences are read from what the server answers).
+ * Arguments are checked by the rules both stores share (adapters/store-rules). Schema: schema.ts, the
+ * collection's layout: layout.ts and collection.ts. Keyword leg: keyword-leg.ts. Filters:
+ * compile-filter.ts. Searches: hybrid-search.ts. Writes: upsert.ts. Tenants: tenant-scope.ts.
+ * Tested against Milvus Lite (test/adapters/milvus/lite-*.test.ts), for the exact requests against the
+ * gRPC recorder (test/fakes/milvus-recorder.ts), and against any Milvus when MILVUS_ADDRESS is set.
+ * Expression queries: queries.ts; reads by id: rows-by-id.ts.
  */
 import type { MilvusClient } from '@zilliz/milvus2-sdk-node';
 import type { Filter } from '../../core/filter.js';
@@ -32,14 +35,16 @@ import {
 } from '../store-rules/index.js';
 import { displayAddress, resolveMilvusConfig, type MilvusConfig, type ResolvedMilvusConfig } from './config.js';
 import { connectMilvus } from './connection.js';
-import { createCollection, describeCollection, ensureIndexes, ensureLoaded, stampOf } from './collection.js';
-import { compileMilvusFilter, idsInExpr } from './compile-filter.js';
-import { callMilvus, checkStatus, isSuccessStatus, statusError } from './errors.js';
+import { createCollection, describeCollection, ensureIndexes, ensureLoaded, readCollection, sealAndIndex } from './collection.js';
+import { compileMilvusFilter } from './compile-filter.js';
+import { MilvusNotLoadedError, callMilvus, checkStatus } from './errors.js';
 import { hybridSearch, runLeg } from './hybrid-search.js';
+import type { CollectionLayout, OpenCollection } from './layout.js';
+import { countWhere, deleteWhere, idsWhere } from './queries.js';
 import { IDS_PER_REQUEST, queryByIds, readByIds } from './rows-by-id.js';
 import { FIELD, RECORD_FIELDS } from './schema.js';
-import { denseLeg, sparseLeg, toLegHits } from './search-legs.js';
-import { querySparse } from './sparse.js';
+import { denseLeg, keywordLeg } from './search-legs.js';
+import { idsExpr, scopedExpr } from './tenant-scope.js';
 import { upsertInBatches } from './upsert.js';
 
 export class MilvusStore implements VectorStore {
@@ -48,7 +53,10 @@ export class MilvusStore implements VectorStore {
   private readonly config: ResolvedMilvusConfig;
   private client: MilvusClient | undefined;
   private connecting: Promise<MilvusClient> | undefined;
-  private embedder: EmbedderInfo | undefined;
+  private opened: { embedder: EmbedderInfo; layout: CollectionLayout } | undefined;
+  private refusals: string[] = [];
+  /** Writes of this store run one at a time (Milvus Lite's writes to a collection are not safe to overlap). */
+  private writeTail: Promise<unknown> = Promise.resolve();
 
   constructor(config: MilvusConfig) {
     this.config = resolveMilvusConfig(config);
@@ -63,8 +71,18 @@ export class MilvusStore implements VectorStore {
     return displayAddress(this.config);
   }
 
-  private get collection(): string {
-    return this.config.collection;
+  /** The open collection's layout (keyword leg, tenant sharing) as the server describes it; undefined before open. */
+  get layout(): CollectionLayout | undefined {
+    return this.opened?.layout;
+  }
+
+  /** What the server said to each keyword leg it refused when this store created the collection. */
+  get refusedKeywordLegs(): readonly string[] {
+    return this.refusals;
+  }
+
+  private get tenant(): string | null {
+    return this.config.tenant ?? null;
   }
 
   private async connection(): Promise<MilvusClient> {
@@ -79,18 +97,44 @@ export class MilvusStore implements VectorStore {
     return this.connecting;
   }
 
-  private ready(): { client: MilvusClient; embedder: EmbedderInfo } {
-    if (!this.client || !this.embedder) {
-      throw new HitlineError(`Milvus collection "${this.collection}" is not open`, { hint: 'Call open(embedder) before using the store.' });
+  private ready(): OpenCollection & { embedder: EmbedderInfo } {
+    if (!this.client || !this.opened) {
+      throw new HitlineError(`Milvus collection "${this.config.collection}" is not open`, { hint: 'Call open(embedder) before using the store.' });
     }
-    return { client: this.client, embedder: this.embedder };
+    return { client: this.client, config: this.config, layout: this.opened.layout, tenant: this.tenant, embedder: this.opened.embedder };
+  }
+
+  /** The filter as an expression on this store's rows (its tenant's only, on a shared collection). */
+  private expr(filter: Filter): string {
+    return scopedExpr(this.tenant, compileMilvusFilter(filter));
+  }
+
+  /**
+   * Runs a read; when Milvus says the collection is not loaded (it was released, or Milvus restarted and
+   * an indexed collection comes back released), loads it and runs the read once more.
+   */
+  private async whileLoaded<T>(read: (target: OpenCollection) => Promise<T>): Promise<T> {
+    const target = this.ready();
+    try {
+      return await read(target);
+    } catch (err) {
+      if (!(err instanceof MilvusNotLoadedError)) throw err;
+      await ensureLoaded(target.client, target.config);
+      return read(target);
+    }
+  }
+
+  private serially<T>(write: () => Promise<T>): Promise<T> {
+    const result = this.writeTail.then(write, write);
+    this.writeTail = result.catch(() => undefined);
+    return result;
   }
 
   async recordedEmbedder(): Promise<EmbedderInfo | null> {
     const client = await this.connection();
     const desc = await describeCollection(client, this.config);
     if (!desc) return null;
-    const { embedderId, dimension } = stampOf(desc, this.config);
+    const { embedderId, dimension } = readCollection(desc, this.config).stamp;
     return { embedderId, dimension };
   }
 
@@ -99,93 +143,93 @@ export class MilvusStore implements VectorStore {
     const client = await this.connection();
     let desc = await describeCollection(client, this.config);
     if (!desc) {
-      await createCollection(client, this.config, embedder);
+      this.refusals = await createCollection(client, this.config, embedder);
       desc = await describeCollection(client, this.config);
-      if (!desc) throw new HitlineError(`Milvus at ${displayAddress(this.config)} did not keep collection "${this.collection}" after creating it`);
+      if (!desc) throw new HitlineError(`Milvus at ${displayAddress(this.config)} did not keep collection "${this.config.collection}" after creating it`);
     }
-    const stamp = stampOf(desc, this.config);
+    const { stamp, layout } = readCollection(desc, this.config);
     if (stamp.embedderId !== embedder.embedderId || stamp.dimension !== embedder.dimension) {
       throw new EmbedderMismatchError(
-        `Milvus collection "${this.collection}" at ${displayAddress(this.config)} holds vectors from "${stamp.embedderId}" ` +
+        `Milvus collection "${this.config.collection}" at ${displayAddress(this.config)} holds vectors from "${stamp.embedderId}" ` +
           `(${stamp.dimension}-d), not from "${embedder.embedderId}" (${embedder.dimension}-d)`,
         { hint: 'Use the embedder the collection was made with, or set MILVUS_COLLECTION to a new collection and ingest again.' },
       );
     }
-    await ensureIndexes(client, this.config);
+    await ensureIndexes(client, this.config, layout);
     await ensureLoaded(client, this.config);
-    this.embedder = { embedderId: stamp.embedderId, dimension: stamp.dimension };
+    this.opened = { embedder: { embedderId: stamp.embedderId, dimension: stamp.dimension }, layout };
   }
 
   async upsert(rows: readonly StoredProduct[], onProgress?: (p: UpsertProgress) => void): Promise<void> {
-    const { client, embedder } = this.ready();
-    const valid = checkRows(rows, embedder);
+    const target = this.ready();
+    const valid = checkRows(rows, target.embedder);
     if (valid.length === 0) {
       onProgress?.({ done: 0, total: 0 });
       return;
     }
-    await upsertInBatches(client, this.config, valid, onProgress);
+    await this.serially(() => upsertInBatches(target, valid, onProgress));
   }
 
   async get(ids: readonly string[], options: { withVectors?: boolean } = {}): Promise<Array<StoredProduct | ProductRecord>> {
-    const { client } = this.ready();
+    this.ready();
     checkIds(ids, 'get');
     const fields = options.withVectors ? [...RECORD_FIELDS, FIELD.dense] : RECORD_FIELDS;
-    return readByIds(client, this.config, ids, fields, 'reading products');
+    return this.whileLoaded((target) => readByIds(target, ids, fields, 'reading products'));
   }
 
   async imageHashes(ids: readonly string[]): Promise<Map<string, string>> {
-    const { client } = this.ready();
+    this.ready();
     checkIds(ids, 'imageHashes');
-    const rows = await queryByIds(client, this.config, ids, [FIELD.id, FIELD.imageHash], 'reading image hashes');
+    const rows = await this.whileLoaded((target) => queryByIds(target, ids, [FIELD.id, FIELD.imageHash], 'reading image hashes'));
     return new Map(rows.map((r) => [String(r[FIELD.id]), String(r[FIELD.imageHash])]));
   }
 
   async delete(ids: readonly string[]): Promise<number> {
-    const { client } = this.ready();
+    this.ready();
     checkIds(ids, 'delete');
-    // Milvus counts ids named in a delete whether or not they existed; count the ones that did.
-    const existing = (await queryByIds(client, this.config, ids, [FIELD.id], 'finding products to delete')).map((r) => String(r[FIELD.id]));
-    for (let i = 0; i < existing.length; i += IDS_PER_REQUEST) {
-      const chunk = existing.slice(i, i + IDS_PER_REQUEST);
-      const res = await callMilvus(this.config, 'deleting products', () => client.delete({ collection_name: this.collection, filter: idsInExpr(chunk) }));
-      checkStatus(res.status, this.config, 'deleting products');
-    }
-    return existing.length;
+    return this.serially(async () => {
+      // Milvus counts ids named in a delete whether or not they existed; count the ones that did.
+      const rows = await this.whileLoaded((target) => queryByIds(target, ids, [FIELD.id], 'finding products to delete'));
+      const existing = rows.map((r) => String(r[FIELD.id]));
+      for (let i = 0; i < existing.length; i += IDS_PER_REQUEST) {
+        await deleteWhere(this.ready(), idsExpr(this.tenant, existing.slice(i, i + IDS_PER_REQUEST)), 'deleting products');
+      }
+      return existing.length;
+    });
   }
 
   async count(filter: Filter = []): Promise<number> {
-    const { client } = this.ready();
+    this.ready();
     checkFilter(filter, 'count');
-    const expr = compileMilvusFilter(filter);
-    const res = await callMilvus(this.config, 'counting products', () =>
-      client.query({ collection_name: this.collection, expr, output_fields: ['count(*)'] }),
-    );
-    checkStatus(res.status, this.config, 'counting products');
-    return Number(res.data[0]?.['count(*)'] ?? 0);
+    const expr = this.expr(filter);
+    return this.whileLoaded((target) => countWhere(target, expr));
   }
 
   async denseSearch(vector: Float32Array, query: LegQuery): Promise<LegHit[]> {
-    const { client, embedder } = this.ready();
+    const { embedder } = this.ready();
     checkDenseQuery(vector, query, embedder);
-    const expr = compileMilvusFilter(query.filter);
+    const expr = this.expr(query.filter);
     if (query.limit === 0) return [];
-    return toLegHits(await runLeg(client, this.config, denseLeg(this.config, vector, expr, query.limit)));
+    return this.whileLoaded((target) => runLeg(target, denseLeg(target, vector, expr, query.limit)));
   }
 
   async keywordSearch(keywords: string, query: LegQuery): Promise<LegHit[]> {
-    const { client } = this.ready();
+    this.ready();
     checkKeywordQuery(keywords, query);
-    const expr = compileMilvusFilter(query.filter);
-    const sparse = querySparse(keywords);
-    if (query.limit === 0 || sparse.indices.length === 0) return [];
-    return toLegHits(await runLeg(client, this.config, sparseLeg(sparse, expr, query.limit)));
+    const expr = this.expr(query.filter);
+    if (query.limit === 0) return [];
+    return this.whileLoaded(async (target) => {
+      const leg = keywordLeg(target, keywords, expr, query.limit);
+      return leg ? runLeg(target, leg) : [];
+    });
   }
 
   async hybridSearch(query: HybridQuery): Promise<HybridResult> {
-    const { client, embedder } = this.ready();
+    const { embedder } = this.ready();
     checkHybridQuery(query, embedder);
     if (asksForNothing(query)) return { hits: [], dense: [], keyword: [] };
-    return hybridSearch(client, this.config, query);
+    const expr = this.expr(query.filter);
+    return this.whileLoaded((target) => hybridSearch(target, query, expr));
   }
 
   /**
@@ -195,60 +239,64 @@ export class MilvusStore implements VectorStore {
    */
   async *scan(batchSize = 500): AsyncIterable<StoredProduct[]> {
     checkBatchSize(batchSize);
-    const { client } = this.ready();
+    this.ready();
     // Batches beyond this are read in several requests anyway; yielding smaller batches is allowed.
     const size = Math.min(batchSize, IDS_PER_REQUEST * 4);
-    const res = await callMilvus(this.config, 'listing product ids', () =>
-      client.query({ collection_name: this.collection, expr: `${FIELD.id} != ""`, output_fields: [FIELD.id] }),
-    );
-    checkStatus(res.status, this.config, 'listing product ids');
-    const ids = res.data.map((r) => String(r[FIELD.id])).sort(compareUtf8);
+    const expr = scopedExpr(this.tenant, `${FIELD.id} != ""`);
+    const ids = await this.whileLoaded((target) => idsWhere(target, expr));
     for (let i = 0; i < ids.length; i += size) {
-      const batch = await readByIds(client, this.config, ids.slice(i, i + size), [...RECORD_FIELDS, FIELD.dense], 'reading products to scan');
+      const chunk = ids.slice(i, i + size);
+      const batch = await this.whileLoaded((target) => readByIds(target, chunk, [...RECORD_FIELDS, FIELD.dense], 'reading products to scan'));
       if (batch.length > 0) yield batch as StoredProduct[];
     }
   }
 
-  /**
-   * Seals what was written (Milvus then builds the indexes on the sealed segments in the background),
-   * creates missing indexes, and loads the collection. Milvus limits flushes per collection (0.1/s by
-   * default); a refused flush only delays sealing, so it is not an error.
-   */
+  /** Seals what was written, creates missing indexes and loads the collection (collection.ts `sealAndIndex`). */
   async optimize(): Promise<void> {
-    const { client } = this.ready();
-    const res = await callMilvus(this.config, 'flushing', () => client.flush({ collection_names: [this.collection] }));
-    if (!isSuccessStatus(res.status) && !/rate limit/i.test(res.status.reason ?? '')) throw statusError(res.status, this.config, 'flushing');
-    await ensureIndexes(client, this.config);
-    await ensureLoaded(client, this.config);
+    const { client, config, layout } = this.ready();
+    await sealAndIndex(client, config, layout);
   }
 
-  /** Drops the whole collection (tests and deliberate resets; not part of the port). */
+  /**
+   * Drops the whole collection (tests and deliberate resets; not part of the port). A store scoped to a
+   * tenant refuses: the collection holds every tenant's rows.
+   */
   async drop(): Promise<void> {
+    if (this.tenant !== null) {
+      throw new HitlineError(`Milvus collection "${this.config.collection}" is shared by tenants; tenant "${this.tenant}" cannot drop it`, {
+        hint: 'Drop it through a store without a tenant, or empty this tenant with recreate().',
+      });
+    }
     const client = await this.connection();
-    const res = await callMilvus(this.config, 'dropping the collection', () => client.dropCollection({ collection_name: this.collection }));
-    checkStatus(res, this.config, 'dropping the collection');
-    this.embedder = undefined;
+    const action = 'dropping the collection';
+    const res = await callMilvus(this.config, action, () => client.dropCollection({ collection_name: this.config.collection }));
+    checkStatus(res, this.config, action);
+    this.opened = undefined;
   }
 
-  /** Drops the collection and creates an empty one for `embedder`. */
+  /**
+   * Empties the store for `embedder`. On a collection of its own: drops it and creates an empty one. For
+   * a tenant of a shared collection: deletes that tenant's rows only; the embedder is the collection's,
+   * shared by every tenant, so another one is refused.
+   */
   async recreate(embedder: EmbedderInfo): Promise<void> {
     checkEmbedderInfo(embedder);
-    await this.drop();
+    if (this.tenant === null) {
+      await this.drop();
+      await this.open(embedder);
+      return;
+    }
     await this.open(embedder);
+    await this.serially(() => deleteWhere(this.ready(), scopedExpr(this.tenant, ''), `emptying tenant "${this.tenant}"`));
   }
 
   async close(): Promise<void> {
     const client = this.client;
     this.client = undefined;
     this.connecting = undefined;
-    this.embedder = undefined;
+    this.opened = undefined;
     if (client) await client.closeConnection().catch(() => undefined);
   }
-}
-
-/** Milvus compares VarChar by UTF-8 bytes; sort the same way so scan order is stable and server-like. */
-function compareUtf8(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }
 
 /** Opens nothing yet: the connection is made by the first call (`open` or `recordedEmbedder`). */

@@ -4,15 +4,20 @@
  */
 import type { ProductRecord, StoredProduct } from '../../ports/vector-store.js';
 import { TEXT_MAX_BYTES, type TextField } from '../store-rules/index.js';
+import type { OpenCollection } from './layout.js';
 import { FIELD } from './schema.js';
 import { documentSparse, sparseDict } from './sparse.js';
+import { rowKey } from './tenant-scope.js';
 
 /** The text fields of a row (they go into VarChar columns). */
 const TEXT_FIELDS = Object.keys(TEXT_MAX_BYTES) as TextField[];
 
-/** The row as the SDK's upsert takes it (column names of schema.ts). */
-export function toMilvusRow(p: StoredProduct): Record<string, unknown> {
-  return {
+/**
+ * The row as the SDK's upsert takes it (column names of schema.ts): with the tenant's key on a shared
+ * collection, and with hitline's sparse weights unless the server's BM25 function fills them.
+ */
+export function toMilvusRow(p: StoredProduct, target: Pick<OpenCollection, 'layout' | 'tenant'>): Record<string, unknown> {
+  const row: Record<string, unknown> = {
     [FIELD.id]: p.id,
     [FIELD.category]: p.category,
     [FIELD.color]: p.color,
@@ -28,8 +33,13 @@ export function toMilvusRow(p: StoredProduct): Record<string, unknown> {
     [FIELD.keywords]: p.keywords,
     // The SDK treats a typed array as raw bytes: hand it plain numbers.
     [FIELD.dense]: Array.from(p.vector),
-    [FIELD.sparse]: sparseDict(documentSparse(p.keywords)),
   };
+  if (target.layout.keywordLeg.kind === 'sparse') row[FIELD.sparse] = sparseDict(documentSparse(p.keywords));
+  if (target.tenant !== null) {
+    row[FIELD.pk] = rowKey(target.tenant, p.id);
+    row[FIELD.tenant] = target.tenant;
+  }
+  return row;
 }
 
 /** A row from a query or search back into hitline's shape. */

@@ -1,5 +1,6 @@
 /**
- * The keyword leg in Milvus: a SparseFloatVector per product, filled by hitline, not by the server.
+ * The client-side keyword leg (keyword-leg.ts): a SparseFloatVector per product filled by hitline, for
+ * servers without Milvus's BM25 function (Milvus 2.4) or when MILVUS_KEYWORD_LEG=sparse.
  *
  * Terms are the tokens of search/tokenize.ts (the `keywords` text), so Milvus and LanceDB index the
  * same terms: jieba segmentation for Chinese, plural folding and stop words for English. Each term goes
@@ -10,14 +11,8 @@
  * Document weights are BM25's term-frequency part, tf·(k1+1) / (tf + k1·(1 − b + b·len/L)), with a
  * fixed reference length L instead of the live average (the weight must not change as rows are added).
  * Query weights are 1 per distinct term, so the inner product (the SPARSE_INVERTED_INDEX "IP" metric)
- * sums the saturated frequencies of the query's terms: BM25 without IDF.
- *
- * Why not Milvus's BM25 function (2.5+)? It computes IDF and average length from the live corpus, which
- * is better scoring, but it needs Milvus ≥ 2.5 and a server-side analyzer whose tokens differ from ours
- * (its jieba has no plural folding or our stop words), so the two stores would disagree on what a term
- * is, and its output field cannot be returned or migrated. Client-side weights work on any Milvus 2.4+,
- * migrate with the row, and keep both stores on the same terms; the price is no IDF (a common word
- * weighs as much as a rare one) and the rare hash collision.
+ * sums the saturated frequencies of the query's terms: BM25 without IDF (a common word weighs as much
+ * as a rare one). The weights move with the row in a migration.
  */
 
 export const SPARSE_DIMENSIONS = 2 ** 31;

@@ -2,27 +2,24 @@
  * Writing checked rows in batches under the byte and row bounds, and telling exactly which ids a failed
  * batch leaves unwritten (a failed status, the server's err_index, or a short count).
  */
-import type { MilvusClient, RowData } from '@zilliz/milvus2-sdk-node';
+import type { RowData } from '@zilliz/milvus2-sdk-node';
 import type { StoredProduct, UpsertProgress } from '../../ports/vector-store.js';
 import type { HitlineError } from '../../core/errors.js';
 import type { ResolvedMilvusConfig } from './config.js';
 import { MilvusWriteError, isSuccessStatus, statusError, toMilvusError, type MilvusStatusLike } from './errors.js';
+import type { OpenCollection } from './layout.js';
 import { planBatches, toMilvusRow } from './rows.js';
 
 /** Upserts `rows` (already checked and deduplicated) batch by batch; throws MilvusWriteError at the first failed batch. */
-export async function upsertInBatches(
-  client: MilvusClient,
-  config: ResolvedMilvusConfig,
-  rows: readonly StoredProduct[],
-  onProgress?: (p: UpsertProgress) => void,
-): Promise<void> {
+export async function upsertInBatches(target: OpenCollection, rows: readonly StoredProduct[], onProgress?: (p: UpsertProgress) => void): Promise<void> {
+  const { client, config } = target;
   const total = rows.length;
   let done = 0;
   for (const batch of planBatches(rows, { maxBytes: config.maxBatchBytes, maxRows: config.maxBatchRows })) {
     const ids = batch.map((r) => r.id);
     let res;
     try {
-      res = await client.upsert({ collection_name: config.collection, data: batch.map(toMilvusRow) as RowData[], timeout: config.timeoutMs });
+      res = await client.upsert({ collection_name: config.collection, data: batch.map((p) => toMilvusRow(p, target)) as RowData[], timeout: config.timeoutMs });
     } catch (err) {
       const cause = toMilvusError(err, config, `upserting ${batch.length} products`);
       throw writeError(config, cause.message, ids, done, cause);

@@ -1,11 +1,13 @@
 /**
  * The Milvus filter compiler's exact output, and a round trip of every hostile value through a parser
- * that reads string literals the way Milvus does (Go string literals): each compiles to a literal that
- * matches only itself.
+ * that accepts only the string literals both Milvus and Milvus Lite parse (test/fakes/milvus-expr.ts):
+ * each compiles to a literal that matches only itself. The same values run against Milvus Lite itself
+ * in lite-filters.test.ts.
  */
 import { describe, expect, it } from 'vitest';
 import { matchesFilter, type Filter } from '../../../src/core/filter.js';
-import { NEVER_EXPR, compileMilvusFilter, idsInExpr, milvusString } from '../../../src/adapters/milvus/compile-filter.js';
+import { NEVER_EXPR, compileMilvusFilter, milvusString } from '../../../src/adapters/milvus/compile-filter.js';
+import { idsExpr, scopedExpr } from '../../../src/adapters/milvus/tenant-scope.js';
 import { compileExpr } from '../../fakes/milvus-expr.js';
 
 const HOSTILE = [
@@ -20,6 +22,7 @@ const HOSTILE = [
   'tab\there',
   'cr\rhere',
   'nul\u0000byte',
+  'esc\u001b del\u007f',
   'x\\n',
   '\\"',
   '',
@@ -37,14 +40,15 @@ const FIELD_TYPES = {
 };
 
 describe('milvusString', () => {
-  it('double-quotes and escapes backslash, quote and control characters, and leaves other text as it is', () => {
+  it('double-quotes and escapes backslash, quote, newline, CR and tab only, and leaves other text (other control characters included) as it is', () => {
     expect(milvusString('plain')).toBe('"plain"');
     expect(milvusString("it's")).toBe('"it\'s"');
     expect(milvusString('say "hi"')).toBe('"say \\"hi\\""');
     expect(milvusString('a\\b')).toBe('"a\\\\b"');
     expect(milvusString('line\nbreak')).toBe('"line\\nbreak"');
     expect(milvusString('cr\rtab\t')).toBe('"cr\\rtab\\t"');
-    expect(milvusString('nul\u0000del\u007f')).toBe('"nul\\u0000del\\u007f"');
+    // No \uXXXX or \xXX escapes: Milvus Lite rejects them; both servers take these characters raw.
+    expect(milvusString('nul\u0000del\u007f')).toBe('"nul\u0000del\u007f"');
     expect(milvusString('羽绒服 👗')).toBe('"羽绒服 👗"');
     expect(milvusString('" or 1==1 or "')).toBe('"\\" or 1==1 or \\""');
   });
@@ -147,10 +151,18 @@ describe('compileMilvusFilter', () => {
   });
 });
 
-describe('id expressions', () => {
+describe('id expressions and the tenant scope', () => {
   it('lists escaped ids, and matches nothing for no ids', () => {
-    expect(idsInExpr(['a', "b'", 'c"d', 'e\\f'])).toBe('id in ["a", "b\'", "c\\"d", "e\\\\f"]');
-    expect(idsInExpr([])).toBe(NEVER_EXPR);
+    expect(idsExpr(null, ['a', "b'", 'c"d', 'e\\f'])).toBe('id in ["a", "b\'", "c\\"d", "e\\\\f"]');
+    expect(idsExpr(null, [])).toBe(NEVER_EXPR);
+  });
+
+  it('looks a tenant\'s ids up by their tenant/id key, and scopes every other expression to the tenant', () => {
+    expect(idsExpr('shop-1', ['a', 'c"d'])).toBe('pk in ["shop-1/a", "shop-1/c\\"d"]');
+    expect(idsExpr('shop-1', [])).toBe(NEVER_EXPR);
+    expect(scopedExpr('shop-1', '')).toBe('tenant == "shop-1"');
+    expect(scopedExpr('shop-1', 'a == 1 or b == 2')).toBe('tenant == "shop-1" and (a == 1 or b == 2)');
+    expect(scopedExpr(null, 'a == 1 or b == 2')).toBe('a == 1 or b == 2');
   });
 });
 

@@ -16,6 +16,8 @@ describe('milvusConfigFromEnv', () => {
         MILVUS_DATABASE: 'shop',
         MILVUS_COLLECTION: 'spring_catalog',
         MILVUS_INDEX: 'flat',
+        MILVUS_KEYWORD_LEG: 'Sparse',
+        MILVUS_TIMEOUT_MS: '4500',
       }),
     ).toEqual({
       address: 'milvus.internal:19530',
@@ -25,6 +27,8 @@ describe('milvusConfigFromEnv', () => {
       database: 'shop',
       collection: 'spring_catalog',
       denseIndex: 'FLAT',
+      keywordLeg: 'sparse',
+      timeoutMs: 4500,
     });
   });
 
@@ -34,6 +38,10 @@ describe('milvusConfigFromEnv', () => {
     expect(() => milvusConfigFromEnv({ MILVUS_ADDRESS: 'h:1', MILVUS_SSL: 'maybe' })).toThrow(/MILVUS_SSL/);
     expect(() => milvusConfigFromEnv({ MILVUS_ADDRESS: 'h:1', MILVUS_INDEX: 'IVF_PQ' })).toThrow(/MILVUS_INDEX/);
     expect(() => milvusConfigFromEnv({ MILVUS_ADDRESS: 'h:1', MILVUS_TLS_CERT: '/c.pem' })).toThrow(/MILVUS_TLS_KEY/);
+    expect(() => milvusConfigFromEnv({ MILVUS_ADDRESS: 'h:1', MILVUS_KEYWORD_LEG: 'splade' })).toThrow(/MILVUS_KEYWORD_LEG is "splade"/);
+    for (const timeout of ['0', '-5', '1.5', '30s']) {
+      expect(() => milvusConfigFromEnv({ MILVUS_ADDRESS: 'h:1', MILVUS_TIMEOUT_MS: timeout })).toThrow(/MILVUS_TIMEOUT_MS/);
+    }
     try {
       milvusConfigFromEnv({});
     } catch (err) {
@@ -51,6 +59,16 @@ describe('resolveMilvusConfig', () => {
     expect(c.hnsw).toEqual({ M: 16, efConstruction: 200, ef: 128 });
     expect(c.maxBatchBytes).toBe(32 * 1024 * 1024);
     expect(c.maxBatchRows).toBe(1000);
+    expect(c.keywordLeg).toBe('auto');
+    expect(c.tenant).toBeUndefined();
+  });
+
+  it('refuses a tenant outside letters, digits, _ and - (it goes into row keys and filters), and a bad deadline', () => {
+    expect(resolveMilvusConfig({ address: 'h:1', tenant: 'shop_42-eu' }).tenant).toBe('shop_42-eu');
+    for (const tenant of ['', 'a/b', 'x" or 1', 'a'.repeat(65)]) {
+      expect(() => resolveMilvusConfig({ address: 'h:1', tenant }), tenant).toThrow(UserInputError);
+    }
+    expect(() => resolveMilvusConfig({ address: 'h:1', timeoutMs: 0 })).toThrow(/timeout/);
   });
 
   it('refuses collection names Milvus would refuse', () => {

@@ -171,6 +171,34 @@ describe('server answers', () => {
     await expect(s.optimize()).resolves.toBeUndefined();
   });
 
+  it('a collection Milvus reports not loaded is loaded and the read asked once more', async () => {
+    const s = store();
+    await s.open(EMBEDDER);
+    await s.upsert([{ id: 'a', category: 'c', color: 'r', style: 's', season: 'w', salesCount: 1, price: null, description: '', imagePath: '/a.jpg', imageHash: 'h', attributes: {}, keywords: 'a', vector: Float32Array.from([1, 0, 0, 0]) }]);
+    const c = recorder.collections.get(s.collectionName)!;
+    c.loaded = false;
+    recorder.failNext('Search', { status: { code: 101, error_code: 'UnexpectedError', reason: `collection not loaded[collection=${c.name}]` } });
+    const mark = recorder.calls.length;
+    expect((await s.denseSearch(Float32Array.from([1, 0, 0, 0]), { filter: [], limit: 1 })).map((h) => h.id)).toEqual(['a']);
+    const methods = recorder.calls.slice(mark).map((call) => call.method);
+    expect(methods.filter((m) => m === 'Search')).toHaveLength(2);
+    expect(methods).toContain('LoadCollection');
+    // A second refusal in a row is not retried again: the caller gets it, retryable.
+    recorder.failNext('Query', { status: { code: 101, error_code: 'UnexpectedError', reason: 'collection not loaded' } }, { times: 2 });
+    const err = await failure(s.count());
+    expect(err.retryable).toBe(true);
+    expect(err.message).toMatch(/has not loaded the collection/);
+  });
+
+  it('no answer within the deadline says so, with the deadline, and is retryable', () => {
+    const config = resolveMilvusConfig({ address: 'milvus.example:19530', timeoutMs: 2500 });
+    const err = toMilvusError({ code: grpc.status.DEADLINE_EXCEEDED, details: 'Deadline exceeded after 2.501s' }, config, 'upserting 8 products');
+    expect(err).toBeInstanceOf(MilvusConnectionError);
+    expect(err.message).toBe('Milvus at milvus.example:19530 did not answer within 2.5 s while upserting 8 products (Deadline exceeded after 2.501s)');
+    expect(err.retryable).toBe(true);
+    expect(err.hint).toMatch(/too slow to answer.*MILVUS_TIMEOUT_MS/);
+  });
+
   it('using the store before open is a HitlineError, not a crash', async () => {
     await expect(store().count()).rejects.toThrow(/not open/);
   });

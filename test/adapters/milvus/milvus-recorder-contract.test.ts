@@ -1,8 +1,9 @@
 /**
  * The shared VectorStore contract, run through the real Milvus SDK against the gRPC recorder's
- * in-memory emulation (test/fakes/milvus-recorder.ts). This proves the adapter's requests and its
- * handling of answers end to end over the wire; it does not prove Milvus's own behaviour (HNSW recall,
- * server-side expression semantics), which milvus-live.test.ts covers when MILVUS_ADDRESS is set.
+ * in-memory emulation (test/fakes/milvus-recorder.ts), which has no BM25 function (as Milvus 2.4), so
+ * this is the client-side keyword leg. It proves the adapter's requests and its handling of answers end
+ * to end over the wire; a real engine's behaviour is lite-contract.test.ts's (Milvus Lite) and
+ * milvus-live.test.ts's (any server at MILVUS_ADDRESS).
  */
 import { afterAll, beforeAll } from 'vitest';
 import { MilvusStore } from '../../../src/adapters/milvus/index.js';

@@ -22,17 +22,28 @@ function product(id: string, fields: Partial<StoredProduct> = {}): StoredProduct
   };
 }
 
+const OWN = { layout: { keywordLeg: { kind: 'sparse' }, tenantScoped: false }, tenant: null } as const;
+const SHARED_BM25 = { layout: { keywordLeg: { kind: 'bm25', analyzer: { name: 'jieba', params: {} } }, tenantScoped: true }, tenant: 'shop-1' } as const;
+
 describe('toMilvusRow / fromMilvusRow', () => {
   it('round-trips a product, a null price included', () => {
     const p = product('a');
-    const row = toMilvusRow(p);
+    const row = toMilvusRow(p, OWN);
     expect(row.price).toBe(0);
     expect(row.has_price).toBe(false);
     expect(row.dense).toEqual([0.5, 0.25, 0.125, 0.0625]);
     // As the SDK hands query results back: Int64 as a string, the vector as numbers.
     const back = fromMilvusRow({ ...row, sales_count: '42' }, true);
     expect(back).toEqual(p);
-    expect(fromMilvusRow({ ...toMilvusRow(product('b', { price: 12.5 })) }).price).toBe(12.5);
+    expect(fromMilvusRow({ ...toMilvusRow(product('b', { price: 12.5 }), OWN) }).price).toBe(12.5);
+  });
+
+  it("keys a tenant's row by tenant/id, and leaves the sparse field to the server's BM25 function", () => {
+    const row = toMilvusRow(product('a'), SHARED_BM25);
+    expect([row.pk, row.tenant, row.id]).toEqual(['shop-1/a', 'shop-1', 'a']);
+    expect(row).not.toHaveProperty('sparse');
+    expect(toMilvusRow(product('a'), OWN)).not.toHaveProperty('pk');
+    expect(toMilvusRow(product('a'), OWN)).toHaveProperty('sparse');
   });
 });
 

@@ -1,4 +1,4 @@
-/** What the Milvus adapter puts on the wire for searches: one HybridSearch with the filter on every leg, and the expressions of get/delete/scan. */
+/** What the Milvus adapter puts on the wire for searches: two leg searches with the filter and metric on each, fused by hitline, and the expressions of get/delete/scan. */
 import { describe, expect, it } from 'vitest';
 import { fuseRrf } from '../../../src/search/rrf.js';
 import type { Filter } from '../../../src/core/filter.js';
@@ -17,7 +17,7 @@ describe('searches on the wire', () => {
   ];
   const HOSTILE_EXPR = 'category == "\\" or 1==1 or \\"" and sales_count > 10';
 
-  it('sends ONE HybridSearch with the filter on each leg, per-leg topk, RRF k, the fused limit and the output fields', async () => {
+  it('sends the two legs as searches with the filter, the metric and the per-leg topk on each, then reads the fused records by id', async () => {
     const store = await wire.openStore();
     const c = store.collectionName;
     await store.upsert([product('a', { category: '" or 1==1 or "', salesCount: 50 }), product('b')]);
@@ -26,45 +26,48 @@ describe('searches on the wire', () => {
     const vector = Float32Array.from([0.5, 0.5, 0, 0]);
     const result = await store.hybridSearch({ vector, keywords: 'red dress', filter: HOSTILE, perLeg: 7, top: 2, rrfK: 42 });
     expect(result.hits.map((h) => h.product.id)).toEqual(['a']);
+    expect(result.hits[0].product).toMatchObject({ id: 'a', category: '" or 1==1 or "', salesCount: 50 });
 
-    const hybrid = wire.callsFor(c, 'HybridSearch', mark);
-    expect(hybrid).toHaveLength(1);
-    const [h] = hybrid;
-    expect(h.requests).toHaveLength(2);
-    expect(h.requests.map((r: { dsl: string }) => r.dsl)).toEqual([HOSTILE_EXPR, HOSTILE_EXPR]);
-    const legs = h.requests.map((r: { search_params: Array<{ key: string; value: string }> }) => keyValues(r.search_params));
-    expect(legs.map((l: Record<string, string>) => [l.anns_field, l.topk, l.params])).toEqual([
-      ['dense', '7', '{"ef":128}'],
-      ['sparse', '7', '{"drop_ratio_search":0}'],
+    expect(wire.callsFor(c, 'HybridSearch', mark)).toHaveLength(0);
+    // The legs go out together, in either order: dense first here.
+    const annsField = (r: Record<string, any>) => keyValues(r.search_params).anns_field; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const searches = wire.callsFor(c, 'Search', mark).sort((x, y) => annsField(x).localeCompare(annsField(y)));
+    expect(searches).toHaveLength(2);
+    expect(searches.map((r) => r.dsl)).toEqual([HOSTILE_EXPR, HOSTILE_EXPR]);
+    const legs = searches.map((r) => keyValues(r.search_params));
+    expect(legs.map((l) => [l.anns_field, l.metric_type, l.topk, l.params])).toEqual([
+      ['dense', 'COSINE', '7', '{"ef":128}'],
+      ['sparse', 'IP', '7', '{"drop_ratio_search":0}'],
     ]);
-    const rank = keyValues(h.rank_params);
-    expect(rank.strategy).toBe('rrf');
-    expect(JSON.parse(rank.params)).toEqual({ k: 42 });
-    expect(rank.limit).toBe('2');
-    expect(h.output_fields).toEqual(RECORD_FIELDS);
-
-    const [denseGroup] = decodePlaceholderGroup(h.requests[0].placeholder_group);
+    expect(searches.map((r) => r.output_fields)).toEqual([['id'], ['id']]);
+    const [denseGroup] = decodePlaceholderGroup(searches[0].placeholder_group);
     expect(denseGroup.type).toBe('FloatVector');
     expect(denseGroup.vectors[0]).toEqual([0.5, 0.5, 0, 0]);
-    const [sparseGroup] = decodePlaceholderGroup(h.requests[1].placeholder_group);
+    const [sparseGroup] = decodePlaceholderGroup(searches[1].placeholder_group);
     expect(sparseGroup.type).toBe('SparseFloatVector');
     expect(sparseGroup.vectors[0]).toEqual(querySparse('red dress'));
 
-    // The single-leg searches issued beside it are the same leg requests.
-    const searches = wire.callsFor(c, 'Search', mark);
-    expect(searches).toHaveLength(2);
-    for (const [i, s] of searches.entries()) {
-      expect(s.dsl).toBe(h.requests[i].dsl);
-      expect(keyValues(s.search_params)).toEqual(keyValues(h.requests[i].search_params));
-      expect(Buffer.from(s.placeholder_group).equals(Buffer.from(h.requests[i].placeholder_group))).toBe(true);
+    // The fused hits' records: one primary-key query.
+    const reads = wire.callsFor(c, 'Query', mark);
+    expect(reads.map((q) => q.expr)).toEqual(['id in ["a"]']);
+    expect(reads[0].output_fields).toEqual(RECORD_FIELDS);
+    // The single-leg searches send exactly these leg requests.
+    const mark2 = wire.recorder.calls.length;
+    await store.denseSearch(vector, { filter: HOSTILE, limit: 7 });
+    await store.keywordSearch('red dress', { filter: HOSTILE, limit: 7 });
+    const single = wire.callsFor(c, 'Search', mark2);
+    for (const [i, s] of single.entries()) {
+      expect(s.dsl).toBe(searches[i].dsl);
+      expect(keyValues(s.search_params)).toEqual(keyValues(searches[i].search_params));
+      expect(Buffer.from(s.placeholder_group).equals(Buffer.from(searches[i].placeholder_group))).toBe(true);
     }
   });
 
-  it('orders fused hits as fuseRrf does even where Milvus breaks ties the other way', async () => {
+  it('orders fused hits as fuseRrf does, equal scores included', async () => {
     const store = await wire.openStore();
     await store.upsert([
-      product('a-dense', { vector: Float32Array.from([1, 0, 0, 0]), keywords: 'alpha' }),
-      product('b-keyword', { vector: Float32Array.from([0, 0, 0, 1]), keywords: 'beta' }),
+      product('b-dense', { vector: Float32Array.from([1, 0, 0, 0]), keywords: 'alpha' }),
+      product('a-keyword', { vector: Float32Array.from([0, 0, 0, 1]), keywords: 'beta' }),
     ]);
     const query = { vector: Float32Array.from([1, 0, 0, 0]), keywords: 'beta', filter: [], perLeg: 1, top: 2, rrfK: 60 };
     const result = await store.hybridSearch(query);
@@ -74,22 +77,18 @@ describe('searches on the wire', () => {
       { name: 'keyword', ids: result.keyword.map((h) => h.id) },
     ]);
     expect(result.hits.map((h) => h.product.id)).toEqual(want.map((f) => f.id));
-    expect(result.hits.map((h) => h.product.id)).toEqual(['a-dense', 'b-keyword']);
+    expect(result.hits.map((h) => h.product.id)).toEqual(['a-keyword', 'b-dense']);
     expect(result.hits.map((h) => [h.denseRank, h.keywordRank])).toEqual([
-      [1, null],
       [null, 1],
+      [1, null],
     ]);
     expect(result.hits[0].score).toBe(1 / 61);
   });
 
-  it('fuses in hitline when Milvus cannot (leg weights): the two legs only, no HybridSearch', async () => {
+  it('weights the legs in hitline\'s RRF', async () => {
     const store = await wire.openStore();
-    const c = store.collectionName;
     await store.upsert([product('a'), product('b', { keywords: 'blue coat', vector: Float32Array.from([0, 1, 0, 0]) })]);
-    const mark = wire.recorder.calls.length;
     const result = await store.hybridSearch({ vector: Float32Array.from([0, 1, 0, 0]), keywords: 'red', filter: [], perLeg: 5, top: 5, rrfK: 60, weights: { dense: 3 } });
-    expect(wire.callsFor(c, 'HybridSearch', mark)).toHaveLength(0);
-    expect(wire.callsFor(c, 'Search', mark)).toHaveLength(2);
     const want = fuseRrf([
       { name: 'dense', ids: result.dense.map((h) => h.id), weight: 3 },
       { name: 'keyword', ids: result.keyword.map((h) => h.id) },
