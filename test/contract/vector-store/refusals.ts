@@ -145,8 +145,9 @@ export function refusalTests(suite: ContractSuite): void {
       const rows = catalogFixture();
       await suite.withStore(rows, async (store) => {
         const wrong = randomUnitVector(seededRandom(30), DIM + 1);
-        for (const call of [store.denseSearch(wrong, { filter: [], limit: 3 }), store.hybridSearch(hybridQuery(rows, { vector: wrong }))]) {
-          const err = await refusalOf(call);
+        // Started one at a time: a rejection made before its turn to be awaited counts as unhandled.
+        for (const call of [() => store.denseSearch(wrong, { filter: [], limit: 3 }), () => store.hybridSearch(hybridQuery(rows, { vector: wrong }))]) {
+          const err = await refusalOf(call());
           expect(err).toBeInstanceOf(EmbedderMismatchError);
           expect(err.message).toContain(`vector has ${DIM + 1} dimensions`);
           expect(err.message).toContain(`${DIM}-d`);
