@@ -31,7 +31,7 @@ function addMatchOptions(cmd: Command): Command {
 }
 
 /** For the commands that read a catalog. */
-function catalogOptions(cmd: Command): Command {
+function withCatalogOptions(cmd: Command): Command {
   return cmd.option('--allow-symlinks-outside', 'follow symbolic links in the images folder that lead outside it (config: "catalog": { "allowSymlinksOutside": true })');
 }
 
@@ -69,7 +69,7 @@ export function buildProgram(stdout: NodeJS.WritableStream, setExit: (code: numb
       setExit(await demoCommand(await commandContext(opts, stdout)));
     });
 
-  catalogOptions(globalOptions(program.command('ingest')))
+  withCatalogOptions(globalOptions(program.command('ingest')))
     .description('add or update hit products (products.csv + images) in the store')
     .requiredOption('--catalog <csv>', 'products.csv: product_id, image_path, category, color, style, season, sales_count, description, price')
     .requiredOption('--images <dir>', 'folder the image_path values are relative to')
@@ -77,14 +77,14 @@ export function buildProgram(stdout: NodeJS.WritableStream, setExit: (code: numb
     .option('--json', 'print the ingest report as JSON')
     .action(async (o, cmd: Command) => setExit(await ingestCommand(o, await commandContext(cmd.optsWithGlobals(), stdout))));
 
-  catalogOptions(addMatchOptions(globalOptions(program.command('match'))))
+  withCatalogOptions(addMatchOptions(globalOptions(program.command('match'))))
     .description('find the closest hit products for each new product (dense + keyword legs, RRF fusion)')
     .requiredOption('--new <csv>', 'new_products.csv: new_id, image_path, category, style, season, prompt_hint')
     .requiredOption('--images <dir>', 'folder the image_path values are relative to')
     .option('--json', 'print each new product\'s ranked hits as JSON')
     .action(async (o, cmd: Command) => setExit(await matchCommand(o, await commandContext(readOnly(cmd), stdout))));
 
-  catalogOptions(addMatchOptions(globalOptions(program.command('run'))))
+  withCatalogOptions(addMatchOptions(globalOptions(program.command('run'))))
     .description('match, analyze and generate promo images for every new product; writes a run folder with a report')
     .option('--new <csv>', 'new_products.csv: new_id, image_path, category, style, season, prompt_hint (required unless --resume)')
     .option('--images <dir>', 'folder the image_path values are relative to (required unless --resume)')

@@ -49,7 +49,6 @@ describe('--workspace pointing at a file', () => {
       ['match', '--new', demo.newCsv, '--images', demo.newImagesDir],
       ['run', '--new', demo.newCsv, '--images', demo.newImagesDir],
       ['presets'],
-      ['doctor'],
     ]) {
       expectClearError(await spawnCli([...args, '--workspace', file], OFFLINE), 2, new RegExp(`the workspace ${file} is a file, not a folder\\nhint: Pass --workspace a folder`));
     }
