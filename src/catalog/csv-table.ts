@@ -1,7 +1,8 @@
 /**
  * A CSV file read as a table: header names trimmed and matched case-insensitively, required columns checked
  * (a missing one is a file-level error), rows numbered from 1 at the first data row, and rows whose field
- * count does not match the header reported instead of being read with shifted columns.
+ * count does not match the header reported instead of being read with shifted columns. A row with no value in
+ * any field (`,,,,,,,,`, what spreadsheets leave below the data) is set aside, not read as a row of empty cells.
  */
 import { readFile } from 'node:fs/promises';
 import { UserInputError, type RowProblem } from '../core/errors.js';
@@ -26,6 +27,8 @@ export interface CsvTable {
   rows: CsvTableRow[];
   /** Rows that could not be split into the header's columns. */
   problems: RowProblem[];
+  /** Row numbers of rows with no value in any field, skipped. */
+  emptyRows: number[];
 }
 
 export interface CsvTableSpec {
@@ -65,9 +68,14 @@ function csvTableFromText(text: string, file: string, spec: CsvTableSpec): CsvTa
   const extraColumns = columns.map((c, i) => [c, i] as const).filter(([c]) => !known.has(c));
   const rows: CsvTableRow[] = [];
   const problems: RowProblem[] = [];
+  const emptyRows: number[] = [];
 
   records.forEach((record, k) => {
     const row = k + 1;
+    if (record.fields.every((f) => f.trim() === '')) {
+      emptyRows.push(row);
+      return;
+    }
     const fields = withoutTrailingEmpties(record.fields, columns.length);
     if (fields.length !== columns.length) {
       problems.push({
@@ -86,7 +94,7 @@ function csvTableFromText(text: string, file: string, spec: CsvTableSpec): CsvTa
       extras: () => Object.fromEntries(extraColumns.map(([c, i]) => [c, fields[i]])),
     });
   });
-  return { file, columns, rows, problems };
+  return { file, columns, rows, problems, emptyRows };
 }
 
 function normaliseHeader(fields: string[], file: string): string[] {

@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import sharp, { type Metadata, type Sharp } from 'sharp';
-import { UserInputError } from '../core/errors.js';
+import { UserInputError, fsProblemText, isNodeFsError } from '../core/errors.js';
 import { sniffImageFormat, type SupportedFormat } from './image-format.js';
 import type { LoadedImage } from '../core/product.js';
 
@@ -95,8 +95,8 @@ async function readImageBytes(absPath: string, maxBytes: number): Promise<Buffer
     return bytes;
   } catch (err) {
     if (err instanceof ImageProblemError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' || code === 'ENOTDIR' ? 'file not found' : `cannot be read (${code ?? (err as Error).message})`;
+    const code = isNodeFsError(err) ? err.code : undefined;
+    const reason = code === 'ENOENT' || code === 'ENOTDIR' ? 'file not found' : `cannot be read: ${isNodeFsError(err) ? fsProblemText(err) : (err as Error).message}`;
     throw new ImageProblemError(absPath, reason, { hint: 'Check the image path and the file permissions.', cause: err });
   }
 }

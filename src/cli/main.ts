@@ -1,11 +1,12 @@
 /**
  * hitline's command line. Each command's options are declared here; the work is in cli/commands/.
- * User mistakes end with a one-line error and a hint (exit 2); anything else is a bug and shows its stack.
+ * How a failure ends (message, hint, exit code) is cli/failure.ts; every line printed is terminal-safe.
  */
-import { Command, CommanderError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { DEFAULT_WORKSPACE } from '../pipeline/workspace.js';
 import { DEFAULT_MATCH_SETTINGS } from '../pipeline/match.js';
-import { HitlineError } from '../core/errors.js';
+import { terminalSafeLines } from '../util/terminal-text.js';
+import { reportFailure } from './failure.js';
 import { commandContext, type GlobalOptions } from './context.js';
 import { aspectRatio, nonNegativeNumber, positiveInt, sizeTier } from './parse-options.js';
 import { demoCommand } from './commands/demo.js';
@@ -29,6 +30,14 @@ function addMatchOptions(cmd: Command): Command {
     .option('--min-sales <n>', 'only hits with sales_count above this count', nonNegativeNumber('--min-sales'), d.minSales);
 }
 
+/** For the commands that read a catalog. */
+function withCatalogOptions(cmd: Command): Command {
+  return cmd.option('--allow-symlinks-outside', 'follow symbolic links in the images folder that lead outside it (config: "catalog": { "allowSymlinksOutside": true })');
+}
+
+/** The context of a command that only reads the workspace (works on a read-only one). */
+const readOnly = (cmd: Command): GlobalOptions => ({ ...(cmd.optsWithGlobals() as GlobalOptions), readOnly: true });
+
 function globalOptions(cmd: Command): Command {
   return cmd
     .option('-w, --workspace <dir>', 'folder holding the store, caches and runs', DEFAULT_WORKSPACE)
@@ -38,14 +47,19 @@ function globalOptions(cmd: Command): Command {
     .addOption(new Option('--progress <mode>', 'progress display').choices(['auto', 'tty', 'json', 'quiet']).default('auto'));
 }
 
-export function buildProgram(stdout: NodeJS.WritableStream, setExit: (code: number) => void): Command {
+export function buildProgram(stdout: NodeJS.WritableStream, setExit: (code: number) => void, stderr: NodeJS.WritableStream = process.stderr): Command {
   const program = new Command('hitline')
     .description(
       'Turn best-selling ("hit") product photos into promo images for new products:\n' +
         'hybrid search over your hits, a style brief of how they were shot, and new images in that style.',
     )
     .showHelpAfterError('(run with --help for usage)')
-    .addHelpText('after', '\nStart with `hitline demo` (no key, no network). Docs: README.md.');
+    .addHelpText('after', '\nStart with `hitline demo` (no key, no network). Docs: README.md.')
+    // Set before any command is added, so every command inherits them: commander's own usage errors then reach
+    // main() as a CommanderError (exit 2) instead of ending the process with 1, and an option name it echoes
+    // back ("unknown option '--…'") is printed terminal-safe.
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => stdout.write(terminalSafeLines(s)), writeErr: (s) => stderr.write(terminalSafeLines(s)) });
 
   globalOptions(program.command('demo'))
     .description('draw a sample catalog and run the whole pipeline on it, offline (workspace defaults to ./hitline-demo)')
@@ -55,7 +69,7 @@ export function buildProgram(stdout: NodeJS.WritableStream, setExit: (code: numb
       setExit(await demoCommand(await commandContext(opts, stdout)));
     });
 
-  globalOptions(program.command('ingest'))
+  withCatalogOptions(globalOptions(program.command('ingest')))
     .description('add or update hit products (products.csv + images) in the store')
     .requiredOption('--catalog <csv>', 'products.csv: product_id, image_path, category, color, style, season, sales_count, description, price')
     .requiredOption('--images <dir>', 'folder the image_path values are relative to')
@@ -63,14 +77,14 @@ export function buildProgram(stdout: NodeJS.WritableStream, setExit: (code: numb
     .option('--json', 'print the ingest report as JSON')
     .action(async (o, cmd: Command) => setExit(await ingestCommand(o, await commandContext(cmd.optsWithGlobals(), stdout))));
 
-  addMatchOptions(globalOptions(program.command('match')))
+  withCatalogOptions(addMatchOptions(globalOptions(program.command('match'))))
     .description('find the closest hit products for each new product (dense + keyword legs, RRF fusion)')
     .requiredOption('--new <csv>', 'new_products.csv: new_id, image_path, category, style, season, prompt_hint')
     .requiredOption('--images <dir>', 'folder the image_path values are relative to')
     .option('--json', 'print each new product\'s ranked hits as JSON')
-    .action(async (o, cmd: Command) => setExit(await matchCommand(o, await commandContext(cmd.optsWithGlobals(), stdout))));
+    .action(async (o, cmd: Command) => setExit(await matchCommand(o, await commandContext(readOnly(cmd), stdout))));
 
-  addMatchOptions(globalOptions(program.command('run')))
+  withCatalogOptions(addMatchOptions(globalOptions(program.command('run'))))
     .description('match, analyze and generate promo images for every new product; writes a run folder with a report')
     .option('--new <csv>', 'new_products.csv: new_id, image_path, category, style, season, prompt_hint (required unless --resume)')
     .option('--images <dir>', 'folder the image_path values are relative to (required unless --resume)')
@@ -93,7 +107,7 @@ export function buildProgram(stdout: NodeJS.WritableStream, setExit: (code: numb
     .option('--presets-file <file>', 'preset overrides and additions (default: <workspace>/presets.json if present)')
     .option('--json', 'print summary.json to stdout instead of the human view')
     .action(async (o, cmd: Command) =>
-      setExit(await runCommand(o, await commandContext(cmd.optsWithGlobals(), stdout), (name) => cmd.getOptionValueSource(name) === 'cli')),
+      setExit(await runCommand(o, await commandContext(readOnly(cmd), stdout), (name) => cmd.getOptionValueSource(name) === 'cli')),
     );
 
   globalOptions(program.command('search'))
@@ -105,7 +119,7 @@ export function buildProgram(stdout: NodeJS.WritableStream, setExit: (code: numb
     .option('--category <name>', 'only this category (matched literally)')
     .option('--min-sales <n>', 'only products with sales_count above this', nonNegativeNumber('--min-sales'))
     .option('--json', 'print the results as JSON')
-    .action(async (text: string, o, cmd: Command) => setExit(await searchCommand(text, o, await commandContext(cmd.optsWithGlobals(), stdout))));
+    .action(async (text: string, o, cmd: Command) => setExit(await searchCommand(text, o, await commandContext(readOnly(cmd), stdout))));
 
   globalOptions(program.command('migrate'))
     .description("copy the workspace's catalog, vectors included, into another store (no re-embedding) and verify the counts")
@@ -118,30 +132,23 @@ export function buildProgram(stdout: NodeJS.WritableStream, setExit: (code: numb
     .description('list the marketplace presets (sizes, formats, rules), with your overrides from presets.json applied')
     .option('--presets-file <file>', 'preset overrides and additions (default: <workspace>/presets.json if present)')
     .option('--json', 'print the presets as JSON')
-    .action(async (o, cmd: Command) => setExit(await presetsCommand(o, await commandContext(cmd.optsWithGlobals(), stdout))));
+    .action(async (o, cmd: Command) => setExit(await presetsCommand(o, await commandContext(readOnly(cmd), stdout))));
 
   globalOptions(program.command('doctor'))
     .description('check the OpenRouter key and models, the adapters each stage will use, and the store')
     .option('--json', 'print the checks as JSON')
-    .action(async (o, cmd: Command) => setExit(await doctorCommand(await commandContext(cmd.optsWithGlobals(), stdout), o.json)));
+    .action(async (o, cmd: Command) => setExit(await doctorCommand(await commandContext(readOnly(cmd), stdout), o.json)));
 
   return program;
 }
 
 export async function main(argv: string[], stdout: NodeJS.WritableStream = process.stdout, stderr: NodeJS.WritableStream = process.stderr): Promise<number> {
   let exitCode = 0;
-  const program = buildProgram(stdout, (code) => (exitCode = code));
-  program.exitOverride().configureOutput({ writeOut: (s) => stdout.write(s), writeErr: (s) => stderr.write(s) });
+  const program = buildProgram(stdout, (code) => (exitCode = code), stderr);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
   } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
-    if (err instanceof HitlineError) {
-      stderr.write(`error: ${err.message}\n${err.hint ? `hint: ${err.hint}\n` : ''}`);
-      return 2;
-    }
-    stderr.write(`hitline hit an unexpected error (a bug; please report it with the lines below):\n${err instanceof Error ? err.stack : String(err)}\n`);
-    return 70;
+    return reportFailure(err, stderr);
   }
 }

@@ -18,6 +18,7 @@ import type { UsageSink, PaidStage } from '../core/usage.js';
 import type { VisionChecker } from '../ports/vision-checker.js';
 import type { CallPricing } from '../ports/call-pricing.js';
 import { createOpenRouterVisionChecker } from '../adapters/openrouter/vision-checker.js';
+import { createRepairAllowance, type RepairAllowance } from '../adapters/openrouter/repair-allowance.js';
 import { createOpenRouterCallPricing } from '../adapters/openrouter/call-pricing.js';
 import { livePrices } from '../adapters/openrouter/live-prices.js';
 import type { VectorStore } from '../ports/vector-store.js';
@@ -69,6 +70,18 @@ export function openRouterClient(s: AdapterSettings): OpenRouterClient {
   return c;
 }
 
+// One repair allowance per settings object: the analyzer and the vision checks of a command share it, so a
+// product makes at most one paid repair request in all.
+const allowances = new WeakMap<AdapterSettings, RepairAllowance>();
+function repairAllowance(s: AdapterSettings): RepairAllowance {
+  let a = allowances.get(s);
+  if (!a) {
+    a = createRepairAllowance();
+    allowances.set(s, a);
+  }
+  return a;
+}
+
 export function createEmbedder(s: AdapterSettings): Embedder {
   if (resolveStage('embedder', s) === 'local') return createLocalEmbedder();
   return createOpenRouterEmbedder({ client: openRouterClient(s), model: s.config.models.embedding, onUsage: s.onUsage });
@@ -76,7 +89,7 @@ export function createEmbedder(s: AdapterSettings): Embedder {
 
 export function createAnalyzer(s: AdapterSettings): StyleAnalyzer {
   if (resolveStage('analyzer', s) === 'local') return createLocalStyleAnalyzer();
-  return createOpenRouterStyleAnalyzer({ client: openRouterClient(s), model: s.config.models.analyzer, onUsage: s.onUsage });
+  return createOpenRouterStyleAnalyzer({ client: openRouterClient(s), model: s.config.models.analyzer, onUsage: s.onUsage, repairs: repairAllowance(s) });
 }
 
 export function createGenerator(s: AdapterSettings): ImageGenerator {
@@ -114,7 +127,7 @@ export function deliveryChecks(s: AdapterSettings): { escalationGenerator?: Imag
       ? createOpenRouterImageGenerator({ client: openRouterClient(s), model: escalationModel, onUsage: s.onUsage })
       : undefined,
     visionCheckerFor: cloudAnalyzer
-      ? (productId: string) => createOpenRouterVisionChecker({ client: openRouterClient(s), onUsage: s.onUsage, productId })
+      ? (productId: string) => createOpenRouterVisionChecker({ client: openRouterClient(s), onUsage: s.onUsage, productId, repairs: repairAllowance(s) })
       : undefined,
   };
 }

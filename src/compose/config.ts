@@ -6,7 +6,8 @@
  *   "stages": { "embedder": "auto", "analyzer": "openrouter", "generator": "local" },
  *   "models": { "embedding": "...", "analyzer": "...", "generator": "google/gemini-3-pro-image-preview" },
  *   "store": "lancedb",
- *   "openrouter": { "timeoutMs": 180000, "maxRetries": 4 }
+ *   "openrouter": { "timeoutMs": 180000, "maxRetries": 4 },
+ *   "catalog": { "allowSymlinksOutside": false }
  * }
  */
 import { readFile } from 'node:fs/promises';
@@ -41,6 +42,8 @@ export const ConfigSchema = section({
   openrouter: section({ timeoutMs: atLeastZero, maxRetries: atLeastZero }).prefault({}),
   /** For presets: the model a cloud generation that fails its checks twice is retried with (e.g. Nano Banana Pro). Off when unset. */
   escalationModel: modelId('google/gemini-3-pro-image-preview'),
+  /** How catalogs are read. `allowSymlinksOutside`: follow a symlink in the images folder that leads out of it (off: such a row is refused). */
+  catalog: section({ allowSymlinksOutside: z.boolean({ error: 'must be true or false' }).optional() }).optional(),
 });
 
 export type HitlineConfig = z.output<typeof ConfigSchema>;

@@ -4,10 +4,11 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { ensureWorkspace, workspaceAt, type Workspace } from '../pipeline/workspace.js';
+import { checkWorkspaceFolder, ensureWorkspace, workspaceAt, type Workspace } from '../pipeline/workspace.js';
 import { openCostLedger, type CostLedger } from '../pipeline/cost-ledger.js';
 import { loadConfig, type HitlineConfig, type StoreChoice } from './config.js';
 import type { AdapterSettings } from './adapters.js';
+import type { CatalogReadOptions } from '../catalog/read-catalog.js';
 
 export interface HitlineContext {
   ws: Workspace;
@@ -27,12 +28,21 @@ export interface ContextOptions {
   offline?: boolean;
   model?: string;
   store?: StoreChoice;
+  /**
+   * The command only reads the workspace (match, search, presets, doctor, run until it knows it is not a dry
+   * run): nothing is created, so it works on a read-only workspace. Otherwise the workspace is created and
+   * checked writable up front.
+   */
+  readOnly?: boolean;
+  /** `--allow-symlinks-outside`: overrides the config's catalog.allowSymlinksOutside. */
+  allowSymlinksOutside?: boolean;
 }
 
 export async function openHitlineContext(opts: ContextOptions, env: NodeJS.ProcessEnv = process.env): Promise<HitlineContext> {
   const ws = workspaceAt(opts.workspace);
-  await ensureWorkspace(ws);
+  await (opts.readOnly ? checkWorkspaceFolder(ws) : ensureWorkspace(ws));
   const config = opts.config ? await loadConfig(path.resolve(opts.config), true) : await loadConfig(ws.configFile);
+  if (opts.allowSymlinksOutside) config.catalog = { ...config.catalog, allowSymlinksOutside: true };
   return {
     ws, config, env,
     offline: opts.offline ?? false,
@@ -48,6 +58,11 @@ export function adapterSettings(ctx: HitlineContext, runId: string, extra: Parti
     config: ctx.config, offline: ctx.offline, env: ctx.env, onUsage: ctx.ledger.sink({ runId }),
     generatorModel: ctx.generatorModel, storeOverride: ctx.storeOverride, ...extra,
   };
+}
+
+/** How the seller's catalogs are read (config.json's "catalog" and the flags that override it). */
+export function catalogOptions(ctx: HitlineContext): CatalogReadOptions {
+  return { allowSymlinksOutside: ctx.config.catalog?.allowSymlinksOutside ?? false };
 }
 
 /** The seller's preset overrides: the file given, else `<workspace>/presets.json` when there is one. */

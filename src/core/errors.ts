@@ -140,6 +140,11 @@ const FS_CODES: Record<string, FsCodeRule> = {
   ENFILE: { says: 'too many files are open on this system', retryable: true, hint: () => 'Close other programs, or raise the system open-file limit.' },
 };
 
+/** What went wrong, in a few words with the code, for a message that names the file itself: "permission denied (EACCES)". */
+export function fsProblemText(err: NodeFsErrorLike): string {
+  return `${FS_CODES[err.code]?.says ?? err.message ?? 'an unexpected filesystem error'} (${err.code})`;
+}
+
 /**
  * A Node filesystem error as a FileSystemError naming what was being done, where, and what to do:
  * "could not create the store folder: the file system is read-only (EROFS on /data/ws/lancedb)".

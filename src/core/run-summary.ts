@@ -82,6 +82,8 @@ export interface RunSummary {
   products: ProductSummary[];
   /** Rows of new_products.csv that could not be read at all. */
   inputProblems: Array<{ file: string; row?: number; column?: string; message: string }>;
+  /** What reading new_products.csv skipped without it being a problem (empty rows), one line each. */
+  inputNotes?: string[];
   totals: { products: number; done: number; failed: number; pending: number; images: number; seconds: number; cost: CostLine };
   /** Set when the run stopped before every product was done: why, in words. */
   stop?: { reason: 'interrupted' | 'budget' | 'credits' | 'auth'; message: string };

@@ -1,11 +1,14 @@
 /**
  * The cost ledger: one JSON line per paid OpenRouter call, appended to a file in the workspace.
- * Appends use O_APPEND (fs.appendFile), so a crash can at worst leave a torn last line, never damage
- * earlier ones; the reader skips a torn line and the next append starts on a fresh line.
+ * Appends use O_APPEND, so a crash can at worst leave a torn last line, never damage earlier ones; the
+ * reader skips a torn line and the next append starts on a fresh line. An append that fails (a full disk)
+ * is cut back off, so it leaves no torn line either, and is a FileSystemError naming the ledger.
  */
-import { appendFile, mkdir, open, readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { UsageReport, UsageSink } from '../core/usage.js';
+import { isNodeFsError } from '../core/errors.js';
+import { explainFsError, makeFolder } from '../util/fs-faults.js';
 
 export interface CostLedgerEntry {
   /** ISO time the answer was received. */
@@ -81,9 +84,9 @@ export function openCostLedger(file: string): CostLedger {
     const line = `${JSON.stringify(entry)}\n`;
     // A failed write must not stop the ones after it.
     queue = queue.catch(() => undefined).then(async () => {
-      await mkdir(path.dirname(file), { recursive: true });
+      await makeFolder(path.dirname(file), LEDGER_ACTION);
       const prefix = (await endsMidLine(file)) ? '\n' : '';
-      await appendFile(file, prefix + line, { flag: 'a' });
+      await appendWhole(file, prefix + line);
     });
     return queue;
   };
@@ -110,6 +113,27 @@ export function openCostLedger(file: string): CostLedger {
     },
     read: () => readCostLedger(file),
   };
+}
+
+const LEDGER_ACTION = 'record a paid call in the cost ledger';
+
+/** Appends `text`, or, when the write fails part-way, truncates the file back to where it was. */
+async function appendWhole(file: string, text: string): Promise<void> {
+  let handle;
+  try {
+    handle = await open(file, 'a');
+    const { size } = await handle.stat();
+    try {
+      await handle.writeFile(text);
+    } catch (err) {
+      await handle.truncate(size).catch(() => undefined);
+      throw err;
+    }
+  } catch (err) {
+    throw isNodeFsError(err) ? await explainFsError({ ...err, path: file }, { action: LEDGER_ACTION, folder: path.dirname(file) }) : err;
+  } finally {
+    await handle?.close();
+  }
 }
 
 export function entryFromUsage(report: UsageReport, runId: string, productId: string | undefined, time: Date): CostLedgerEntry {

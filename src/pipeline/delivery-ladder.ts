@@ -143,6 +143,7 @@ async function runAttempt(ctx: DeliveryContext, preset: Preset, rung: Rung, requ
     try {
       const verdict = await request.visionChecker.check({
         productImage: request.productImage, output: encoded.bytes, presetId: preset.id, drawnText: drawn.map((d) => d.lines.join(' ')), signal: request.signal,
+        onWarning: (message) => warnings.push(message),
       });
       checks.push(visionQualityCheck(verdict, request.visionChecker.id));
     } catch (error) {

@@ -4,12 +4,21 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { FileSystemError } from '../core/errors.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { safeKey } from './workspace.js';
 
+export interface EmbeddingCacheOptions {
+  /**
+   * For a command that only reads the workspace (`match`): a vector that cannot be stored (a read-only or
+   * full disk) is reported here instead of failing the product; it is only a cache. Without it, put throws.
+   */
+  onWriteError?: (error: FileSystemError) => void;
+}
+
 export class EmbeddingCache {
   private readonly dir: string;
-  constructor(cacheDir: string, private readonly embedderId: string, private readonly dimension: number) {
+  constructor(cacheDir: string, private readonly embedderId: string, private readonly dimension: number, private readonly options: EmbeddingCacheOptions = {}) {
     this.dir = path.join(cacheDir, 'embeddings', safeKey(`${embedderId}#${dimension}`));
   }
 
@@ -31,6 +40,11 @@ export class EmbeddingCache {
 
   async put(contentHash: string, vector: Float32Array): Promise<void> {
     if (vector.length !== this.dimension) throw new Error(`embedding has ${vector.length} dimensions, expected ${this.dimension}`);
-    await writeFileAtomic(this.file(contentHash), new Uint8Array(vector.buffer, vector.byteOffset, vector.byteLength));
+    try {
+      await writeFileAtomic(this.file(contentHash), new Uint8Array(vector.buffer, vector.byteOffset, vector.byteLength));
+    } catch (err) {
+      if (!(err instanceof FileSystemError) || !this.options.onWriteError) throw err;
+      this.options.onWriteError(err);
+    }
   }
 }

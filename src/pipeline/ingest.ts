@@ -4,7 +4,7 @@
  * and a row whose image and fields are both unchanged is not rewritten.
  */
 import type { HitProduct } from '../core/product.js';
-import { readHitCatalog } from '../catalog/read-catalog.js';
+import { readHitCatalog, type CatalogReadOptions } from '../catalog/read-catalog.js';
 import { loadImage } from '../catalog/load-image.js';
 import type { Embedder } from '../ports/embedder.js';
 import { keywordText } from '../search/tokenize.js';
@@ -23,6 +23,8 @@ export interface IngestOptions {
   maxPixels?: number;
   /** Empty the store first and refill it with this embedder (to switch embedders). */
   reindex?: boolean;
+  /** How the catalog is read (symbolic links leading outside the images folder). */
+  catalog?: CatalogReadOptions;
 }
 
 export interface IngestReport {
@@ -38,6 +40,8 @@ export interface IngestReport {
   /** Vectors reused because the image's content hash was already stored for that id. */
   reusedVectors: number;
   problems: RowProblem[];
+  /** What the catalog read skipped without it being a problem (empty rows). */
+  notes: string[];
   storeCount: number;
   seconds: number;
 }
@@ -55,7 +59,7 @@ export async function ingestCatalog(options: IngestOptions): Promise<IngestRepor
   const { store, embedder } = options;
   const progress = options.progress ?? quietProgress;
   const chunkSize = options.chunkSize ?? 64;
-  const { rows, problems } = await readHitCatalog(options.catalogCsv, options.imagesDir);
+  const { rows, problems, notes } = await readHitCatalog(options.catalogCsv, options.imagesDir, options.catalog);
   const embedderInfo = { embedderId: embedder.id, dimension: embedder.dimension };
   if (options.reindex) {
     if (!store.recreate) throw new HitlineError(`the ${store.kind} store cannot be rebuilt in place`, { hint: 'Ingest into a new --workspace instead.' });
@@ -66,7 +70,7 @@ export async function ingestCatalog(options: IngestOptions): Promise<IngestRepor
 
   const report: IngestReport = {
     rowsRead: rows.length + problems.length, added: 0, updated: 0, unchanged: 0, embedded: 0, reusedVectors: 0,
-    problems: [...problems], storeCount: 0, seconds: 0,
+    problems: [...problems], notes, storeCount: 0, seconds: 0,
   };
   progress.start('ingest', rows.length);
   let done = 0;

@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import pMap from 'p-map';
-import { readNewProducts, type CatalogRow } from '../catalog/read-catalog.js';
+import { readNewProducts, type CatalogReadOptions, type CatalogRow } from '../catalog/read-catalog.js';
 import type { NewProduct } from '../core/product.js';
 import type { StyleAnalyzer } from '../ports/style-analyzer.js';
 import type { Embedder } from '../ports/embedder.js';
@@ -42,6 +42,8 @@ import { RunJournal, type JournalRecord } from './batch/run-journal.js';
 export interface RunOptions {
   newCsv: string;
   imagesDir: string;
+  /** How new_products.csv is read (symbolic links leading outside the images folder). */
+  catalog?: CatalogReadOptions;
   workspace: Workspace;
   store: VectorStore;
   embedder: Embedder;
@@ -112,7 +114,7 @@ async function runLocked(options: RunOptions, engine: BatchEngine, emit: BatchEv
     ? await RunJournal.resume<unknown, ProductSummary>(runDir, startedAt)
     : await RunJournal.create<unknown, ProductSummary>(runDir, runId, options.request ?? {}, startedAt);
 
-  const { rows, problems } = await readNewProducts(options.newCsv, options.imagesDir);
+  const { rows, problems, notes } = await readNewProducts(options.newCsv, options.imagesDir, options.catalog);
   await openStoreForQueries(options.store, options.embedder);
   const settings: ProductFlowSettings = {
     runDir,
@@ -186,6 +188,7 @@ async function runLocked(options: RunOptions, engine: BatchEngine, emit: BatchEv
     adapters: { embedder: options.embedder.id, store: options.store.kind, analyzer: options.analyzer.id, generator: options.generator.id },
     products,
     inputProblems: problems,
+    ...(notes.length ? { inputNotes: notes } : {}),
     totals: {
       products: products.length, done: count('done'), failed: count('failed'), pending: count('pending'), images: imageCount,
       seconds: (finishedAt.getTime() - startedAt.getTime()) / 1000,

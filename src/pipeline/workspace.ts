@@ -3,8 +3,11 @@
  * commands: the embedded store, caches, runs and the cost ledger.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { UserInputError, fileSystemError, isNodeFsError } from '../core/errors.js';
+import { makeFolder } from '../util/fs-faults.js';
 
 export const DEFAULT_WORKSPACE = 'hitline-data';
 
@@ -29,10 +32,33 @@ export function workspaceAt(dir: string = DEFAULT_WORKSPACE): Workspace {
   };
 }
 
+/**
+ * For a command that only reads the workspace (match, search, presets, doctor, run --dry-run): nothing is
+ * created, so a read-only or missing workspace is fine; only a `--workspace` that is a file is refused.
+ */
+export async function checkWorkspaceFolder(ws: Workspace): Promise<void> {
+  const found = await stat(ws.root).catch(() => undefined);
+  if (found && !found.isDirectory()) {
+    throw new UserInputError(`the workspace ${ws.root} is a file, not a folder`, {
+      hint: 'Pass --workspace a folder (it is created when missing), e.g. --workspace hitline-data.',
+    });
+  }
+}
+
+/**
+ * For a command that writes (ingest, run, demo, migrate): creates the workspace's folders and checks it can
+ * be written before any work starts, so a read-only workspace is reported once, with where, rather than as
+ * the first write that fails.
+ */
 export async function ensureWorkspace(ws: Workspace): Promise<void> {
-  await mkdir(ws.root, { recursive: true });
-  await mkdir(ws.cacheDir, { recursive: true });
-  await mkdir(ws.runsDir, { recursive: true });
+  await checkWorkspaceFolder(ws);
+  for (const dir of [ws.root, ws.cacheDir, ws.runsDir]) await makeFolder(dir, 'create the workspace folder', ws.root);
+  try {
+    await access(ws.root, constants.W_OK);
+  } catch (err) {
+    if (!isNodeFsError(err)) throw err;
+    throw fileSystemError({ code: err.code, path: ws.root }, { action: 'write to the workspace' });
+  }
 }
 
 /** A sortable, filesystem-safe run id: 20261121-073012-3fa9. */

@@ -19,6 +19,8 @@ export interface AnalyzeRequest {
   references: readonly ReferenceImage[];
   /** Aborting it rejects the call with the signal's reason (an AbortError), and no brief comes back. */
   signal?: AbortSignal;
+  /** Receives what the adapter had to normalise in a loose but usable answer, for the run's warnings. */
+  onWarning?: (message: string) => void;
 }
 
 export interface StyleAnalyzer extends AdapterInfo {

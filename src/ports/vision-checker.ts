@@ -14,6 +14,8 @@ export interface VisionCheckRequest {
   drawnText: readonly string[];
   /** Aborting it rejects the call with the signal's reason (an AbortError), and no verdict comes back. */
   signal?: AbortSignal;
+  /** Receives what the adapter had to normalise in a loose but usable answer, for the image's warnings. */
+  onWarning?: (message: string) => void;
 }
 
 export interface VisionVerdict {

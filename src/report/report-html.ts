@@ -62,7 +62,7 @@ async function productSection(runDir: string, p: ProductSummary): Promise<string
     <h2>${escapeHtml(p.newId)} <small>${escapeHtml(p.product.category)} · ${escapeHtml(p.product.style)} · ${escapeHtml(p.product.season)}</small>
       <span class="status">${p.status}</span></h2>
     ${p.error ? `<p class="error">${escapeHtml(p.error)}</p>` : ''}
-    ${p.warnings.map((w) => `<p class="warn">${escapeHtml(w)}</p>`).join('')}
+    ${p.warnings.length ? `<details class="warnings" open><summary>${p.warnings.length} warning${p.warnings.length > 1 ? 's' : ''}</summary><ul>${p.warnings.map((w) => `<li class="warn">${escapeHtml(w)}</li>`).join('')}</ul></details>` : ''}
     <div class="row">
       <figure class="new">${img(await safeThumb(p.imagePath, 300), p.newId)}<figcaption>new product<br>${escapeHtml(p.product.promptHint)}</figcaption></figure>
       <div class="hits"><h3>top hits</h3>${hits.join('') || '<p>none</p>'}</div>

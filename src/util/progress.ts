@@ -3,8 +3,11 @@
  * here: on a terminal, a block of lines redrawn in place (one per stage, with a bar, counts, rate and ETA);
  * not on a terminal, one JSON line per event ({ time, event, ... }) on stderr, machine-readable and quiet
  * enough for logs; `quiet` writes nothing. The batch's display (pipeline/batch/batch-progress.ts) draws its
- * own lines through the same writer.
+ * own lines through the same writer. Every line is made terminal-safe here (util/terminal-text.ts): product ids
+ * and messages come from the seller's CSV and from model answers.
  */
+import { jsonText, terminalSafe, terminalSafeLines } from './terminal-text.js';
+
 export type ProgressMode = 'auto' | 'tty' | 'json' | 'quiet';
 
 /** Where progress goes: stderr in the CLI; tests pass a stream of their own. */
@@ -38,20 +41,20 @@ export function createProgressWriter(stream: ProgressStream, mode: ProgressMode,
   return {
     mode: resolved,
     json(event, fields) {
-      if (resolved === 'json') stream.write(JSON.stringify({ time: new Date(now()).toISOString(), event, ...fields }) + '\n');
+      if (resolved === 'json') stream.write(jsonText({ time: new Date(now()).toISOString(), event, ...fields }) + '\n');
     },
     draw(lines) {
       if (resolved !== 'tty') return;
       // Lines are cut to the terminal's width: a wrapped line would throw off the count used to redraw in place.
       const width = Math.max(20, (stream.columns ?? 100) - 1);
       erase();
-      block = lines.map((l) => (l.length > width ? `${l.slice(0, width - 1)}…` : l));
+      block = lines.map(terminalSafe).map((l) => (l.length > width ? `${l.slice(0, width - 1)}…` : l));
       show();
     },
     print(line) {
       if (resolved !== 'tty') return;
       erase();
-      stream.write(`${line}\n`);
+      stream.write(`${terminalSafeLines(line)}\n`);
       show();
     },
   };

@@ -13,7 +13,7 @@ import { distinctPhotos, productPhoto } from './fixtures.js';
 
 export interface VisionCheckerUnderTest {
   checker: VisionChecker;
-  /** Makes the next call's answer unusable (prose, or an object without the verdict's fields). */
+  /** Makes the next check's answers unusable (prose, or an object without the verdict's fields), a repair request's included. */
   arrangeUnusableAnswer?: () => void;
   /** See HoldNextCall; without it, one check must take the adapter well over ABORT_AFTER_MS. */
   holdNextCall?: HoldNextCall;

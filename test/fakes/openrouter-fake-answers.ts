@@ -43,6 +43,29 @@ export function fakeBrief(seedText: string): StyleBrief {
   };
 }
 
+/**
+ * A brief as real vision models often answer: the JSON in a Markdown fence after a sentence of prose, colours
+ * by name and as rgb(), a field nobody asked for, no "props" list, and a prompt of 128 words (over the 100
+ * allowed), in sentences. Everything in it can be normalised; nothing needs a repair.
+ */
+export function looseBriefAnswer(seedText: string): string {
+  const { props: _props, ...brief } = fakeBrief(seedText);
+  const sentence = 'The model stands in soft window light with the garment shown in full, fabric texture crisp and colours true to life.';
+  const loose = {
+    ...brief,
+    palette: ['navy blue', 'rgb(200, 40, 40)', 'light grey', '#F5F5DC'],
+    confidence: 0.9,
+    prompt: `${brief.prompt} ${Array.from({ length: 5 }, () => sentence).join(' ')}`,
+  };
+  return `Here is the style brief you asked for:\n\n\`\`\`json\n${JSON.stringify(loose, null, 2)}\n\`\`\`\n\nLet me know if you need anything else.`;
+}
+
+/** A verdict as a loose model answers it: fenced, after prose, with a field nobody asked for and no "notes". */
+export function looseVerdictAnswer(): string {
+  const { notes: _notes, ...verdict } = fakeVisionVerdict();
+  return `Verdict:\n\`\`\`json\n${JSON.stringify({ ...verdict, confidence: 'high' })}\n\`\`\``;
+}
+
 /** The vision check's answer for an image with nothing wrong (a fault of kind "text" gives any other answer). */
 export function fakeVisionVerdict(): VisionVerdict {
   return { sameProduct: true, labelOrTagVisible: false, extraItems: false, garbledText: false, notes: 'ok' };

@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { isAspectRatio, isSizeTier, outputSize } from '../../src/core/output-sizes.js';
 import { createPriceTable } from '../../src/adapters/openrouter/pricing.js';
 import type { ChatRequest, ContentPart, EmbeddingsRequest, KeyInfo, ModelInfo } from '../../src/adapters/openrouter/wire.js';
-import { fakeBrief, fakeEmbedding, fakeImage, fakeVisionVerdict } from './openrouter-fake-answers.js';
+import { fakeBrief, fakeEmbedding, fakeImage, fakeVisionVerdict, looseBriefAnswer, looseVerdictAnswer } from './openrouter-fake-answers.js';
 import { FAKE_EMBEDDING_MODELS, FAKE_KEY, FAKE_MODELS } from './openrouter-fake-models.js';
 import { seededRandom } from './seeded-random.js';
 
@@ -78,6 +78,11 @@ export interface FakeOptions {
   imageStyle?: 'solid' | 'tinted';
   /** Answer embeddings in reverse order (the client must sort by index). */
   reverseEmbeddings?: boolean;
+  /**
+   * How briefs and vision verdicts are written. "strict" (default): exactly the schema. "loose": as real models
+   * often answer, usable only after normalising (openrouter-fake-answers.ts, looseBriefAnswer and looseVerdictAnswer).
+   */
+  answers?: 'strict' | 'loose';
   /** Random faults for load tests: each rule fires with its probability, using the seeded RNG. */
   randomFaults?: Array<{ endpoint?: FakeEndpoint; probability: number; fault: FakeFault }>;
   seed?: number;
@@ -257,7 +262,8 @@ export async function startOpenRouterFake(initial: FakeOptions = {}): Promise<Op
     if (!wantsImage) {
       let content: string;
       if (fault?.kind === 'text') content = fault.content;
-      else if (asksVisionCheck(body, textIn)) content = JSON.stringify(fakeVisionVerdict());
+      else if (asksVisionCheck(body, textIn)) content = options.answers === 'loose' ? looseVerdictAnswer() : JSON.stringify(fakeVisionVerdict());
+      else if (options.answers === 'loose') content = looseBriefAnswer(textIn);
       else {
         const brief = JSON.stringify(fakeBrief(textIn), null, 2);
         content = body.response_format?.type === 'json_schema' ? brief : `Here is the style brief:\n\`\`\`json\n${brief}\n\`\`\``;

@@ -65,15 +65,22 @@ export function strictSchemaProblems(node: JsonSchemaNode, at: string): string[]
   return problems;
 }
 
-/** The JSON value in a model answer: inside a ```json fence, else from the first "{" to the last "}", else the whole text. */
-export function answerJson(text: string): { ok: true; value: unknown } | { ok: false; problem: string } {
+/**
+ * The JSON value in a model answer: inside a ```json fence, else from the first "{" to the last "}", else the
+ * whole text. `unwrapped` says when the object had to be taken out of a fence or out of prose around it (a
+ * loose answer, worth a warning), so it is absent for an answer that is the JSON alone.
+ */
+export function answerJson(text: string): { ok: true; value: unknown; unwrapped?: 'fence' | 'prose' } | { ok: false; problem: string } {
   const fenced = /```(?:json|JSON)?\s*([\s\S]*?)```/.exec(text);
   const start = text.indexOf('{');
   const end = text.lastIndexOf('}');
   const json = fenced ? fenced[1].trim() : start !== -1 && end > start ? text.slice(start, end + 1) : text.trim();
+  let value: unknown;
   try {
-    return { ok: true, value: JSON.parse(json) };
+    value = JSON.parse(json);
   } catch (e) {
     return { ok: false, problem: `the answer is not valid JSON (${(e as Error).message})` };
   }
+  const unwrapped = fenced ? 'fence' : json !== text.trim() ? 'prose' : undefined;
+  return unwrapped ? { ok: true, value, unwrapped } : { ok: true, value };
 }

@@ -1,17 +1,20 @@
 /**
  * Cloud StyleAnalyzer: a vision LLM (Qwen3.5 by default) looks at the top hits and fills the style
  * brief schema. Structured output (response_format json_schema) where the model supports it, else JSON
- * parsed out of the text; either way the brief is validated, with one repair round that sends the
- * problems back, then a typed error.
+ * parsed out of the text. A loose but usable answer is normalised (brief-answer.ts), each fix reported as a
+ * warning; an unusable one gets one repair request sending the problems back, if the product has not used
+ * its one repair yet (repair-allowance.ts), then a typed error.
  */
 import type { AnalyzeRequest, StyleAnalyzer } from '../../ports/style-analyzer.js';
-import { StyleBriefSchema, checkStyleBrief, type StyleBrief } from '../../core/style-brief.js';
+import { StyleBriefSchema, type StyleBrief } from '../../core/style-brief.js';
+import { parseBrief, type BriefReading } from './brief-answer.js';
 import { textOf, type OpenRouterClient } from './client.js';
 import { EmptyAnswerError, StyleBriefError } from './errors.js';
 import { clip } from './http-errors.js';
 import { toJpegDataUri } from './image-data.js';
 import { OPENROUTER_MODELS, baseModelId } from './models.js';
-import { answerJson, strictResponseFormat } from './structured-output.js';
+import { createRepairAllowance, type RepairAllowance } from './repair-allowance.js';
+import { strictResponseFormat } from './structured-output.js';
 import { toUsageReport, type UsageSink } from './usage.js';
 import type { ChatMessage, ChatRequest, ChatResponse, ContentPart } from './wire.js';
 import { UserInputError } from '../../core/errors.js';
@@ -42,6 +45,8 @@ export interface OpenRouterStyleAnalyzerOptions {
   reasoningEffort?: ReasoningEffort | null;
   /** Receives the usage of every answered request (stage "analyze"). */
   onUsage?: UsageSink;
+  /** The products' repair requests, shared with the vision checker; default: one per product for this analyzer. */
+  repairs?: RepairAllowance;
 }
 
 export function createOpenRouterStyleAnalyzer(options: OpenRouterStyleAnalyzerOptions): StyleAnalyzer {
@@ -54,6 +59,7 @@ export function createOpenRouterStyleAnalyzer(options: OpenRouterStyleAnalyzerOp
   const temperature = options.temperature ?? 0.7;
   const maxTokens = options.maxTokens ?? 1500;
   const reasoningEffort = options.reasoningEffort === undefined ? 'none' : options.reasoningEffort;
+  const repairs = options.repairs ?? createRepairAllowance();
 
   /** One chat call; an empty answer is asked once more before it becomes an error. */
   async function ask(messages: ChatMessage[], request: AnalyzeRequest, note?: string): Promise<{ text: string; finishReason?: string }> {
@@ -107,9 +113,15 @@ export function createOpenRouterStyleAnalyzer(options: OpenRouterStyleAnalyzerOp
         ...images.map((img): ContentPart => ({ type: 'image_url', image_url: { url: img.uri } })),
       ];
       const messages: ChatMessage[] = [{ role: 'user', content }];
+      const productId = request.product.newId;
+      const accept = (reading: BriefReading, notes: string[] = []): StyleBrief => {
+        for (const warning of [...notes, ...reading.warnings]) request.onWarning?.(warning);
+        return reading.brief!;
+      };
       const first = await ask(messages, request);
       const parsed = parseBrief(first.text);
-      if (parsed.brief) return parsed.brief;
+      if (parsed.brief) return accept(parsed);
+      if (!repairs.take(productId)) throw unusable(productId, parsed, first, 'and the one repair request a product may send was already used');
 
       const repair: ChatMessage[] = [
         ...messages,
@@ -118,23 +130,28 @@ export function createOpenRouterStyleAnalyzer(options: OpenRouterStyleAnalyzerOp
       ];
       const second = await ask(repair, request, 'repair');
       const reparsed = parseBrief(second.text);
-      if (reparsed.brief) return reparsed.brief;
-      const answer = client.redact(second.text);
-      throw new StyleBriefError(
-        `${model} did not return a valid style brief for ${request.product.newId}, even after one repair attempt: ${reparsed.problems.join('; ')}.${
-          second.finishReason === 'length' ? ' The answer was cut off at the token limit.' : ''
-        } Answer began: "${clip(answer, 160)}"`,
-        {
-          model,
-          endpoint: 'POST /chat/completions',
-          status: 200,
-          problems: reparsed.problems.map(client.redact),
-          modelMessage: clip(answer, 300),
-          hint: 'Run this product again, or choose another analyzer model (or the offline analyzer).',
-        },
-      );
+      if (reparsed.brief) return accept(reparsed, [`style brief: the first answer was not usable (${parsed.problems.join('; ')}); one repair request was sent`]);
+      throw unusable(productId, reparsed, second, 'even after one repair attempt');
     },
   };
+
+  /** The typed error for an answer that is not a brief; `why` completes "did not return a valid style brief for X, …". */
+  function unusable(productId: string, reading: BriefReading, answer: { text: string; finishReason?: string }, why: string): StyleBriefError {
+    const text = client.redact(answer.text);
+    return new StyleBriefError(
+      `${model} did not return a valid style brief for ${productId}, ${why}: ${reading.problems.join('; ')}.${
+        answer.finishReason === 'length' ? ' The answer was cut off at the token limit.' : ''
+      } Answer began: "${clip(text, 160)}"`,
+      {
+        model,
+        endpoint: 'POST /chat/completions',
+        status: 200,
+        problems: reading.problems.map(client.redact),
+        modelMessage: clip(text, 300),
+        hint: 'Run this product again, or choose another analyzer model (or the offline analyzer).',
+      },
+    );
+  }
 }
 
 function instruction(request: AnalyzeRequest, count: number, structured: boolean): string {
@@ -172,10 +189,4 @@ function repairInstruction(problems: string[], finishReason?: string): string {
   ]
     .filter(Boolean)
     .join('\n');
-}
-
-/** Parses a brief out of a model answer (tolerating ```json fences and prose around the object). */
-export function parseBrief(text: string): { brief?: StyleBrief; problems: string[] } {
-  const json = answerJson(text);
-  return json.ok ? checkStyleBrief(json.value) : { problems: [json.problem] };
 }

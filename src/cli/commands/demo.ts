@@ -38,8 +38,8 @@ export async function demoCommand(ctx: CommandContext): Promise<number> {
     { ...ctx, offline: true },
   );
   times.run = (performance.now() - t2) / 1000;
-  ctx.stdout.write(describeRun(result));
-  ctx.stdout.write(
+  ctx.print(describeRun(result));
+  ctx.print(
     `\nDemo: ${demo.hitCount} hits and ${demo.newCount} new products; ` +
       Object.entries(times).map(([k, v]) => `${k} ${formatSeconds(v)}`).join(', ') +
       `.\nOpen the report in a browser: file://${path.join(result.runDir, 'report.html')}\n`,

@@ -5,11 +5,11 @@ import type { CommandContext } from '../context.js';
 export async function doctorCommand(ctx: CommandContext, json = false): Promise<number> {
   const checks = await doctorChecks(ctx);
   if (json) {
-    ctx.stdout.write(JSON.stringify({ ok: checks.every((c) => c.ok), checks }, null, 2) + '\n');
+    ctx.printJson({ ok: checks.every((c) => c.ok), checks });
   } else {
     const lines = checks.map((c) => `${c.ok ? '✓' : '✗'} ${c.check}: ${c.detail}${c.hint && !c.ok ? `\n    → ${c.hint}` : ''}`);
     lines.push('', checks.every((c) => c.ok) ? 'Everything looks ready.' : `${checks.filter((c) => !c.ok).length} problem(s) found.`);
-    ctx.stdout.write(lines.join('\n') + '\n');
+    ctx.print(lines.join('\n') + '\n');
   }
   return checks.every((c) => c.ok) ? 0 : 1;
 }

@@ -2,6 +2,7 @@ import { createEmbedder, openStore } from '../../compose/adapters.js';
 import { ingestCatalog, type IngestReport } from '../../pipeline/ingest.js';
 import { formatRowProblem } from '../../core/errors.js';
 import { newRunId } from '../../pipeline/workspace.js';
+import { catalogOptions } from '../../compose/context.js';
 import { adapterSettings, type CommandContext } from '../context.js';
 
 export interface IngestFlags {
@@ -16,8 +17,11 @@ export async function ingestCommand(flags: IngestFlags, ctx: CommandContext): Pr
   const embedder = createEmbedder(settings);
   const store = await openStore(ctx.ws, settings);
   try {
-    const report = await ingestCatalog({ catalogCsv: flags.catalog, imagesDir: flags.images, store, embedder, progress: ctx.progress, reindex: flags.reindex });
-    ctx.stdout.write(flags.json ? JSON.stringify(report, null, 2) + '\n' : describeIngest(report, store.kind, ctx.ws.root));
+    const report = await ingestCatalog({
+      catalogCsv: flags.catalog, imagesDir: flags.images, catalog: catalogOptions(ctx), store, embedder, progress: ctx.progress, reindex: flags.reindex,
+    });
+    if (flags.json) ctx.printJson(report);
+    else ctx.print(describeIngest(report, store.kind, ctx.ws.root));
     return report.problems.length > 0 ? 1 : 0;
   } finally {
     await store.close();
@@ -37,5 +41,6 @@ export function describeIngest(r: IngestReport, storeKind: string, workspace: st
     for (const p of r.problems) lines.push(`  - ${formatRowProblem(p)}`);
     lines.push('Fix these rows and run the same command again: rows already stored are not embedded twice.');
   }
+  for (const note of r.notes) lines.push(`note: ${note}`);
   return lines.join('\n') + '\n';
 }

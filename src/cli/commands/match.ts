@@ -1,9 +1,10 @@
 import { readNewProducts } from '../../catalog/read-catalog.js';
-import { loadImage } from '../../catalog/load-image.js';
+import { ImageProblemError, loadImage } from '../../catalog/load-image.js';
 import { createEmbedder, openStore } from '../../compose/adapters.js';
+import { catalogOptions } from '../../compose/context.js';
 import { EmbeddingCache } from '../../pipeline/embedding-cache.js';
 import { matchProduct, openStoreForQueries, type MatchSettings, type ProductMatch } from '../../pipeline/match.js';
-import { formatRowProblem, type RowProblem } from '../../core/errors.js';
+import { FileSystemError, HitlineError, formatRowProblem, fsProblemText, type RowProblem } from '../../core/errors.js';
 import { newRunId } from '../../pipeline/workspace.js';
 import { adapterSettings, type CommandContext } from '../context.js';
 
@@ -18,9 +19,12 @@ export async function matchCommand(flags: MatchFlags, ctx: CommandContext): Prom
   const embedder = createEmbedder(settings);
   const store = await openStore(ctx.ws, settings);
   try {
-    const { rows, problems } = await readNewProducts(flags.new, flags.images);
+    const { rows, problems, notes } = await readNewProducts(flags.new, flags.images, catalogOptions(ctx));
     await openStoreForQueries(store, embedder);
-    const matchCtx = { store, embedder, cache: new EmbeddingCache(ctx.ws.cacheDir, embedder.id, embedder.dimension), settings: flags };
+    // match only reads the workspace: on a read-only one it still works, and says the embeddings were not kept.
+    let unwritable: FileSystemError | undefined;
+    const cache = new EmbeddingCache(ctx.ws.cacheDir, embedder.id, embedder.dimension, { onWriteError: (err) => (unwritable ??= err) });
+    const matchCtx = { store, embedder, cache, settings: flags };
     const matches: ProductMatch[] = [];
     const allProblems: RowProblem[] = [...problems];
     ctx.progress.start('match', rows.length);
@@ -29,12 +33,17 @@ export async function matchCommand(flags: MatchFlags, ctx: CommandContext): Prom
         const image = await loadImage(r.imageAbsPath);
         matches.push(await matchProduct(matchCtx, r.value, image));
       } catch (err) {
-        allProblems.push({ file: flags.new, row: r.row, column: 'image_path', message: err instanceof Error ? err.message : String(err) });
+        // The row's own fault (its image, a query the store refuses for it) is a problem of that row; a fault of
+        // the workspace or a bug is not, and ends the command with its own message.
+        if (!(err instanceof HitlineError) || err instanceof FileSystemError) throw err;
+        allProblems.push({ file: flags.new, row: r.row, ...(err instanceof ImageProblemError ? { column: 'image_path' } : {}), message: err.message });
       }
       ctx.progress.update({ stage: 'match', done: i + 1, total: rows.length, failed: allProblems.length - problems.length });
     }
     ctx.progress.finish('match');
-    ctx.stdout.write(flags.json ? JSON.stringify(matchJson(matches, allProblems), null, 2) + '\n' : describeMatches(matches, allProblems));
+    if (unwritable) notes.push(`the photos' embeddings were not cached (${fsProblemText(unwritable)} on ${unwritable.path}), so the next match embeds them again`);
+    if (flags.json) ctx.printJson(matchJson(matches, allProblems, notes));
+    else ctx.print(describeMatches(matches, allProblems, notes));
     return allProblems.length > 0 ? 1 : 0;
   } finally {
     await store.close();
@@ -43,7 +52,7 @@ export async function matchCommand(flags: MatchFlags, ctx: CommandContext): Prom
   }
 }
 
-export function matchJson(matches: ProductMatch[], problems: RowProblem[]) {
+export function matchJson(matches: ProductMatch[], problems: RowProblem[], notes: string[] = []) {
   return {
     matches: matches.map((m) => ({
       newId: m.newId,
@@ -51,10 +60,11 @@ export function matchJson(matches: ProductMatch[], problems: RowProblem[]) {
       ...(m.shortfall ? { shortfall: m.shortfall } : {}),
     })),
     problems,
+    ...(notes.length ? { notes } : {}),
   };
 }
 
-function describeMatches(matches: ProductMatch[], problems: RowProblem[]): string {
+function describeMatches(matches: ProductMatch[], problems: RowProblem[], notes: string[]): string {
   const lines: string[] = [];
   for (const m of matches) {
     lines.push(`${m.newId}  (keywords: ${m.keywords || '–'})`);
@@ -71,6 +81,7 @@ function describeMatches(matches: ProductMatch[], problems: RowProblem[]): strin
     lines.push('', `${problems.length} row(s) could not be matched:`);
     for (const p of problems) lines.push(`  - ${formatRowProblem(p)}`);
   }
+  for (const note of notes) lines.push(`note: ${note}`);
   return lines.join('\n') + '\n';
 }
 

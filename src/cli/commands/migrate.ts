@@ -24,7 +24,7 @@ export async function migrateCommand(flags: MigrateFlags, ctx: CommandContext): 
       onProgress: (p) => ctx.progress.update({ stage: 'migrate', done: p.done, total: p.total }),
     });
     ctx.progress.finish('migrate');
-    ctx.stdout.write(
+    ctx.print(
       `Copied ${result.copied} product(s) from ${from.kind} to ${to.kind} without re-embedding (${result.embedder.embedderId}, ` +
         `${result.embedder.dimension}-d). Counts verified: source ${result.sourceCount}, target ${result.targetCount}.\n` +
         `Use it with --store ${flags.to} (or "store": "${flags.to}" in config.json).\n`,

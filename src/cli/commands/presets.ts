@@ -5,6 +5,7 @@ import type { CommandContext } from '../context.js';
 /** Lists the marketplace presets: the built-ins with the seller's overrides and additions applied. */
 export async function presetsCommand(flags: { presetsFile?: string; json?: boolean }, ctx: CommandContext): Promise<number> {
   const presets = await loadPresets({ configFile: presetsFileFor(ctx.ws, flags.presetsFile) });
-  ctx.stdout.write(flags.json ? JSON.stringify(presets, null, 2) + '\n' : listPresets(presets, { notes: true }) + '\n');
+  if (flags.json) ctx.printJson(presets);
+  else ctx.print(listPresets(presets, { notes: true }) + '\n');
   return 0;
 }

@@ -5,7 +5,7 @@ import { planBatch, runBatch, describePlan } from '../../compose/run.js';
 import type { BatchEngine } from '../../pipeline/batch/engine.js';
 import type { MatchSettings } from '../../pipeline/match.js';
 import type { RunResult } from '../../pipeline/run.js';
-import { newRunId } from '../../pipeline/workspace.js';
+import { ensureWorkspace, newRunId } from '../../pipeline/workspace.js';
 import { createBatchProgress } from '../../pipeline/batch/batch-progress.js';
 import type { ProgressMode } from '../../util/progress.js';
 import { handleInterrupts } from '../../pipeline/batch/interrupt.js';
@@ -56,13 +56,14 @@ export async function runCommand(flags: RunFlags, ctx: CommandContext, given: Gi
     });
   }
   if (flags.dryRun) return dryRun(resolved, ctx);
+  await ensureWorkspace(ctx.ws); // opened read-only until it was known not to be a dry run
   const result = await executeRun(resolved, ctx, { interruptible: true });
   const stop = describeStop(result.summary, ctx.ws.root);
   if (flags.json) {
-    ctx.stdout.write(JSON.stringify(result.summary, null, 2) + '\n');
-    if (stop.length) process.stderr.write(stop.join('\n') + '\n');
+    ctx.printJson(result.summary);
+    if (stop.length) ctx.printErr(stop.join('\n') + '\n');
   } else {
-    ctx.stdout.write(describeRun(result) + (stop.length ? `\n${stop.join('\n')}\n` : ''));
+    ctx.print(describeRun(result) + (stop.length ? `\n${stop.join('\n')}\n` : ''));
   }
   return runExitCode(result.summary);
 }
@@ -114,7 +115,8 @@ async function resumeFlags(flags: RunFlags, ctx: CommandContext, given: GivenFla
 async function dryRun(flags: RunFlags, ctx: CommandContext): Promise<number> {
   const request = requestOf({ ...flags, new: flags.new!, images: flags.images!, model: flags.model ?? ctx.generatorModel, budget: flags.budget });
   const plan = await planBatch(ctx, request);
-  ctx.stdout.write(flags.json ? JSON.stringify(plan, null, 2) + '\n' : describePlan(plan, { aspectRatio: flags.aspect, sizeTier: flags.size }));
+  if (flags.json) ctx.printJson(plan);
+  else ctx.print(describePlan(plan, { aspectRatio: flags.aspect, sizeTier: flags.size }));
   return plan.inputProblems.length > 0 ? 1 : 0;
 }
 
@@ -138,6 +140,7 @@ export function describeRun({ runDir, summary }: RunResult): string {
     lines.push(`… ${pending.length} product(s) not done: ${shown}${pending.length > 12 ? `, and ${pending.length - 12} more` : ''}`);
   }
   for (const q of summary.inputProblems) lines.push(`✗ ${formatRowProblem(q)}`);
+  for (const note of summary.inputNotes ?? []) lines.push(`note: ${note}`);
   const t = summary.totals;
   lines.push(
     '',

@@ -5,6 +5,7 @@ import type { Filter } from '../../core/filter.js';
 import { fuseRrf } from '../../search/rrf.js';
 import { keywordText } from '../../search/tokenize.js';
 import type { LegHit } from '../../ports/vector-store.js';
+import { terminalSafe } from '../../util/terminal-text.js';
 import { adapterSettings, type CommandContext } from '../context.js';
 
 export interface SearchFlags {
@@ -44,11 +45,11 @@ export async function searchCommand(text: string, flags: SearchFlags, ctx: Comma
     }));
     const mode = embedder.supportsText ? 'hybrid (text embedding + keywords)' : 'keywords only (the offline embedder has no text side; set OPENROUTER_API_KEY for hybrid text search)';
     if (flags.json) {
-      ctx.stdout.write(JSON.stringify({ query: text, keywords, mode, results }, null, 2) + '\n');
+      ctx.printJson({ query: text, keywords, mode, results });
     } else {
       const lines = [`${results.length} result(s) for "${text}", ${mode}:`];
-      for (const r of results) lines.push(`  ${r.rank}. ${r.productId.padEnd(12)} ${r.score.toFixed(4)}  ${r.category ?? ''}  ${(r.description ?? '').slice(0, 70)}`);
-      ctx.stdout.write(lines.join('\n') + '\n');
+      for (const r of results) lines.push(`  ${r.rank}. ${r.productId.padEnd(12)} ${r.score.toFixed(4)}  ${r.category ?? ''}  ${terminalSafe(r.description ?? '').slice(0, 70)}`);
+      ctx.print(lines.join('\n') + '\n');
     }
     return 0;
   } finally {

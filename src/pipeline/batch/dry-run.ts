@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { readNewProducts } from '../../catalog/read-catalog.js';
+import { readNewProducts, type CatalogReadOptions } from '../../catalog/read-catalog.js';
 import type { NewProduct } from '../../core/product.js';
 import type { ReferenceImage } from '../../ports/style-analyzer.js';
 import type { StyleBrief } from '../../core/style-brief.js';
@@ -27,6 +27,8 @@ import { analyzeKey, generateKey } from './product-flow.js';
 export interface DryRunOptions {
   newCsv: string;
   imagesDir: string;
+  /** How new_products.csv is read (symbolic links leading outside the images folder). */
+  catalog?: CatalogReadOptions;
   workspace: Workspace;
   store: VectorStore;
   embedder: Embedder;
@@ -75,7 +77,7 @@ const ANALYZE_MAX_OUTPUT = 1_500;
 const PROMPT_CHARS = 4_000;
 
 export async function planRun(o: DryRunOptions): Promise<RunPlan> {
-  const { rows, problems } = await readNewProducts(o.newCsv, o.imagesDir);
+  const { rows, problems } = await readNewProducts(o.newCsv, o.imagesDir, o.catalog);
   await openStoreForQueries(o.store, o.embedder);
   const embeddings = new EmbeddingCache(o.workspace.cacheDir, o.embedder.id, o.embedder.dimension);
   const stageCache = new StageCache(o.workspace.cacheDir);

@@ -119,12 +119,22 @@ export async function runProduct(product: NewProduct, imageAbsPath: string, s: P
     if (match.hits.length === 0) throw new Error(`no hit product to learn a style from: ${match.shortfall}`);
     const references = await loadReferences(match, summary.warnings);
 
+    // What the analyzer normalised in its answer is kept next to the brief, so a re-run that reads the brief
+    // back (or a product sharing its call) reports it too.
+    const briefKey = analyzeKey(s.analyzer.id, product, references);
     const brief = await runStage('analyze', () =>
-      cachedJson<StyleBrief>(s.stageCache, engine.flights, 'analyze', analyzeKey(s.analyzer.id, product, references), () =>
-        paid('analyze', 'analyze', { images: references.length, textChars: analyzeTextBound(product) }, (signal) => s.analyzer.analyze({ product, references, signal })),
-      ),
+      cachedJson<StyleBrief>(s.stageCache, engine.flights, 'analyze', briefKey, async () => {
+        let warnings: string[] = [];
+        const made = await paid('analyze', 'analyze', { images: references.length, textChars: analyzeTextBound(product) }, (signal) => {
+          warnings = [];
+          return s.analyzer.analyze({ product, references, signal, onWarning: (message) => warnings.push(message) });
+        });
+        if (warnings.length) await s.stageCache.putJson(ANALYZE_WARNINGS, briefKey, warnings);
+        return made;
+      }),
     );
     summary.brief = brief;
+    summary.warnings.push(...((await s.stageCache.getJson<string[]>(ANALYZE_WARNINGS, briefKey)) ?? []));
 
     const genRefs = references.slice(0, Math.max(1, s.generationReferences));
     const prompt = buildGenerationPrompt({ product, brief, referenceCount: genRefs.length });
@@ -163,6 +173,9 @@ export async function runProduct(product: NewProduct, imageAbsPath: string, s: P
   summary.timings.total = round((performance.now() - started) / 1000);
   return { summary, stage, imageHash: image?.contentHash };
 }
+
+/** The stage-cache entry holding what the analyzer normalised in the answer a brief came from. */
+const ANALYZE_WARNINGS = 'analyze-warnings';
 
 /** JSON around the images and the text of a request (keys, model id, options). */
 const REQUEST_FRAME_CHARS = 2_000;

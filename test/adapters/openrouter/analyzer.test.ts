@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createOpenRouterStyleAnalyzer, parseBrief } from '../../../src/adapters/openrouter/style-analyzer.js';
+import { createOpenRouterStyleAnalyzer } from '../../../src/adapters/openrouter/style-analyzer.js';
+import { parseBrief } from '../../../src/adapters/openrouter/brief-answer.js';
 import { styleBriefProblems } from '../../../src/core/style-brief.js';
 import type { ReferenceImage } from '../../../src/ports/style-analyzer.js';
 import { EmptyAnswerError, StyleBriefError } from '../../../src/adapters/openrouter/errors.js';
@@ -106,7 +107,7 @@ describe('OpenRouter style analyzer', () => {
   it('sends the problems back once and accepts the repaired brief', async () => {
     const { client } = testClient(fake);
     const reports: UsageReport[] = [];
-    const bad = { ...fakeBrief('x'), palette: ['red'], prompt: '' };
+    const bad = { ...fakeBrief('x'), palette: ['sunset-ish'], prompt: '' };
     fake.enqueue('chat', { kind: 'text', content: JSON.stringify(bad) });
     const brief = await createOpenRouterStyleAnalyzer({ client, onUsage: (r) => reports.push(r) }).analyze({ product, references: refs });
     expect(styleBriefProblems(brief)).toEqual([]);
@@ -115,7 +116,7 @@ describe('OpenRouter style analyzer', () => {
     const repair = reqs[1].body.messages;
     expect(repair.map((m: { role: string }) => m.role)).toEqual(['user', 'assistant', 'user']);
     expect(repair[1].content).toBe(JSON.stringify(bad));
-    expect(repair[2].content).toContain('palette colour "red" is not #rrggbb');
+    expect(repair[2].content).toContain('palette colour "sunset-ish" is not #rrggbb');
     expect(repair[2].content).toContain('"prompt" must be a non-empty string');
     expect(repair[2].content.split('\n').filter((line: string) => line.startsWith('- '))).toHaveLength(2);
     expect(reports.map((r) => [r.stage, r.productId, r.note])).toEqual([
@@ -186,7 +187,7 @@ describe('parseBrief', () => {
   });
   it('names every bad field in words a model can act on', () => {
     const { lighting: _missing, ...rest } = good;
-    const bad = { ...rest, scene: '   ', mood: 3, props: 'bag', negatives: ['ok', 7], palette: ['#12345', '#abcdef'], prompt: 'word '.repeat(101) };
+    const bad = { ...rest, scene: '   ', mood: 3, props: 'bag', negatives: ['ok', 7], palette: ['#12345', '#abcdef'], prompt: '' };
     expect(parseBrief(JSON.stringify(bad)).problems).toEqual([
       '"scene" must be a non-empty string',
       '"lighting" must be a non-empty string',
@@ -194,7 +195,7 @@ describe('parseBrief', () => {
       '"mood" must be a non-empty string',
       '"props" must be a list of strings',
       '"negatives" must be a list of strings',
-      '"prompt" has 101 words, at most 100',
+      '"prompt" must be a non-empty string',
     ]);
     expect(parseBrief('[1, 2]').problems).toEqual(['the brief must be a JSON object']);
   });

@@ -61,6 +61,7 @@ for (const model of [OPENROUTER_MODELS.nanoBanana2, OPENROUTER_MODELS.nanoBanana
 
 visionCheckerContract('openrouter vision checker (fake)', async () => ({
   checker: createOpenRouterVisionChecker({ client: testClient(fake).client }),
-  arrangeUnusableAnswer: () => fake.enqueue('chat', { kind: 'text', content: 'Looks fine to me!' }),
+  // The first answer and the one repair request's answer.
+  arrangeUnusableAnswer: () => fake.enqueue('chat', { kind: 'text', content: 'Looks fine to me!' }, { kind: 'text', content: 'Still fine!' }),
   holdNextCall: holdNext('chat'),
 }));

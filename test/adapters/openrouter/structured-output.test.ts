@@ -36,8 +36,9 @@ describe('strict JSON Schema from zod', () => {
 describe('answerJson', () => {
   it('reads plain JSON, a fenced block or the object inside prose, and reports bad JSON', () => {
     expect(answerJson('{"a": 1}')).toEqual({ ok: true, value: { a: 1 } });
-    expect(answerJson('```json\n{"a": 1}\n```')).toEqual({ ok: true, value: { a: 1 } });
-    expect(answerJson('Sure: {"a": {"b": 2}} done')).toEqual({ ok: true, value: { a: { b: 2 } } });
+    expect(answerJson('```json\n{"a": 1}\n```')).toEqual({ ok: true, value: { a: 1 }, unwrapped: 'fence' });
+    expect(answerJson('Sure: {"a": {"b": 2}} done')).toEqual({ ok: true, value: { a: { b: 2 } }, unwrapped: 'prose' });
+    expect(answerJson('  {"a": 1}\n')).toEqual({ ok: true, value: { a: 1 } });
     const bad = answerJson('no json here');
     expect(bad.ok).toBe(false);
     expect(!bad.ok && bad.problem).toMatch(/^the answer is not valid JSON/);

@@ -39,9 +39,9 @@ describe('OpenRouter vision checker', () => {
     expect(usage[0]).toMatchObject({ stage: 'analyze', note: 'vision-check', productId: 'NEW-001' });
   });
 
-  it('throws a typed, retryable error when the answer is not the verdict', async () => {
+  it('throws a typed, retryable error when the answer is not the verdict, even after its one repair', async () => {
     fake.reset();
-    fake.enqueue('chat', { kind: 'text', content: 'Looks fine to me!' });
+    fake.enqueue('chat', { kind: 'text', content: 'Looks fine to me!' }, { kind: 'text', content: 'Still fine!' });
     const checker = createOpenRouterVisionChecker({ client: testClient(fake).client });
     const error = await checker
       .check({ productImage: await solidImage(100, 100, { r: 1, g: 2, b: 3 }), output: await solidImage(100, 100, { r: 1, g: 2, b: 3 }), presetId: 'x', drawnText: [] })
@@ -49,11 +49,14 @@ describe('OpenRouter vision checker', () => {
     expect(error).toBeInstanceOf(OpenRouterBadResponseError);
     expect((error as OpenRouterBadResponseError).retryable).toBe(true);
     expect((error as Error).message).toMatch(/not valid JSON/);
+    expect((error as Error).message).toContain('even after one repair attempt');
+    expect(fake.requestsTo('chat')).toHaveLength(2);
   });
 
   it('says which field of the verdict is wrong', async () => {
     fake.reset();
-    fake.enqueue('chat', { kind: 'text', content: '{"sameProduct": "yes", "labelOrTagVisible": false, "extraItems": false, "garbledText": false, "notes": "ok"}' });
+    const yes = { kind: 'text' as const, content: '{"sameProduct": "yes", "labelOrTagVisible": false, "extraItems": false, "garbledText": false, "notes": "ok"}' };
+    fake.enqueue('chat', yes, yes);
     const checker = createOpenRouterVisionChecker({ client: testClient(fake).client });
     const error = await checker
       .check({ productImage: await solidImage(100, 100, { r: 1, g: 2, b: 3 }), output: await solidImage(100, 100, { r: 1, g: 2, b: 3 }), presetId: 'x', drawnText: [] })
@@ -67,9 +70,9 @@ describe('OpenRouter vision checker', () => {
       .toMatchObject({ sameProduct: false, extraItems: true, notes: 'a second bag' });
     const partial = parseVisionVerdict('{"sameProduct": "yes", "extraItems": false}');
     expect(partial.verdict).toBeUndefined();
-    expect(partial.problems).toEqual([
-      '"sameProduct" must be true or false', '"labelOrTagVisible" must be true or false', '"garbledText" must be true or false', '"notes" must be a string',
-    ]);
+    // A missing "notes" is defaulted (not a problem); a flag is never guessed.
+    expect(partial.problems).toEqual(['"sameProduct" must be true or false', '"labelOrTagVisible" must be true or false', '"garbledText" must be true or false']);
+    expect(parseVisionVerdict('{"sameProduct": true, "labelOrTagVisible": false, "extraItems": false, "garbledText": false, "notes": 7}').problems).toEqual(['"notes" must be a string']);
   });
 
   it('keeps long notes to one clipped line', () => {
