@@ -11,6 +11,7 @@ import { HitlineError, UserInputError } from '../core/errors.js';
 import { BudgetExhaustedError, ConflictError, NotFoundError, TooLargeError } from '../service/errors.js';
 import type { Logger } from '../service/log.js';
 import { redact } from '../service/log.js';
+import { UnsupportedMediaError } from './uploads/receive-upload.js';
 
 /** A refused field of a request the validator middleware does not see (multipart fields). */
 export class FieldError extends UserInputError {
@@ -34,6 +35,7 @@ export function errorJson(c: Context, status: ContentfulStatusCode, code: string
 
 function kindOf(err: HitlineError): [ContentfulStatusCode, string] {
   if (err instanceof NotFoundError) return [404, 'not_found'];
+  if (err instanceof UnsupportedMediaError) return [415, 'unsupported_media_type'];
   if (err instanceof TooLargeError) return [413, 'payload_too_large'];
   if (err instanceof ConflictError) return [409, 'conflict'];
   if (err instanceof BudgetExhaustedError) return [402, 'budget_exhausted'];

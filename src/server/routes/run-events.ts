@@ -1,7 +1,8 @@
 /**
  * A run's live events over Server-Sent Events. Each event carries its number in the run's event log as its
  * id, so a client that reconnects with Last-Event-ID (or ?after=N) first gets what it missed from the log,
- * then the live events; the stream ends after the run's final status (or at once for a run not running).
+ * then the live events; the stream ends after the run's final status, or once caught up for a run that is
+ * not queued or running.
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import { streamSSE } from 'hono/streaming';
@@ -49,13 +50,13 @@ export function runEventRoutes(app: App, deps: ServerDeps): void {
       };
       try {
         for (const e of await readRunEvents(runDirOf(tenant.hitline.ws, runId), after)) await sendEvent(e);
-        // A run nobody holds sends nothing more; one that is held streams until its final status.
-        if (!deps.executor.live(tenant.id, runId) && waiting.length === 0) return;
-        ended = false;
-        while (!ended && !stream.aborted) {
-          if (waiting.length === 0) await new Promise<void>((r) => (wake = r));
-          wake = undefined;
+        ended = false; // a final status replayed from an earlier session does not end a run that was resumed
+        // A run the executor holds streams until its final status; any other ends once caught up.
+        for (;;) {
           while (waiting.length > 0 && !stream.aborted) await sendEvent(waiting.shift()!);
+          if (ended || stream.aborted || !deps.executor.live(tenant.id, runId)) break;
+          await new Promise<void>((r) => (wake = r));
+          wake = undefined;
         }
       } finally {
         clearInterval(heartbeat);

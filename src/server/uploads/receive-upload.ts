@@ -50,14 +50,16 @@ export interface FilePart {
 }
 
 /**
- * Calls `onFile` for each file part, one after another, and collects the plain fields. The first error
+ * Calls `onFile` for each file part, one after another, and collects the plain fields. File names keep
+ * their folders (busboy's preservePath): upload-names.ts checks them, rather than busboy silently cutting
+ * `images/dress.jpg` down to `dress.jpg`. The first error
  * (a refused name, a limit passed) stops reading the request and is what this rejects with.
  */
 export function forEachFilePart(contentType: string, body: Readable, limits: Pick<UploadLimits, 'maxFiles' | 'maxFileBytes'>, onFile: (part: FilePart) => Promise<void>): Promise<Record<string, string>> {
   return new Promise((resolve, reject) => {
     let parser: busboy.Busboy;
     try {
-      parser = busboy({ headers: { 'content-type': contentType }, limits: { files: limits.maxFiles, fileSize: limits.maxFileBytes, fields: 50, fieldSize: 64 * 1024, parts: limits.maxFiles + 50 } });
+      parser = busboy({ headers: { 'content-type': contentType }, preservePath: true, limits: { files: limits.maxFiles, fileSize: limits.maxFileBytes, fields: 50, fieldSize: 64 * 1024, parts: limits.maxFiles + 50 } });
     } catch (e) {
       body.resume();
       return reject(new UserInputError(`the multipart body cannot be read: ${(e as Error).message}`, { hint: 'Send multipart/form-data with its boundary.' }));
@@ -74,7 +76,12 @@ export function forEachFilePart(contentType: string, body: Readable, limits: Pic
     };
     parser.on('file', (field, stream, info) => {
       if (failed) return void stream.resume();
-      stream.on('limit', () => stream.destroy(new TooLargeError(`"${info.filename}" is over the ${limits.maxFileBytes}-byte limit per file`, { hint: 'Downscale or re-export it.' })));
+      // A file stream that errors before its turn must not go unheard (an unheard 'error' ends the process).
+      stream.on('error', fail);
+      stream.on('limit', () => {
+        fail(new TooLargeError(`"${info.filename}" is over the ${limits.maxFileBytes}-byte limit per file`, { hint: 'Downscale or re-export it.' }));
+        stream.resume();
+      });
       chain = chain
         .then(async () => {
           if (failed) stream.resume();

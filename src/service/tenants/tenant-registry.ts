@@ -1,8 +1,8 @@
 /**
  * The tenants of a hitline server: `<root>/tenants.json`, one record per tenant with its keys (sha256 only,
  * see api-key.ts) and settings. Written atomically under a lock file, so `hitline tenants ...` can change it
- * while `hitline serve` runs; the server rereads it when its modification time changes, so a rotated or
- * revoked key takes effect on the next request.
+ * while `hitline serve` runs; the server rereads it when the file changes (one stat per request), so a
+ * rotated or revoked key takes effect on the next request.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { chmod, mkdir } from 'node:fs/promises';
@@ -58,7 +58,7 @@ export interface TenantListing {
 }
 
 export class TenantRegistry {
-  private cache: { mtimeMs: number; size: number; data: RegistryFile; byHash: Map<string, { tenant: TenantRecord; key: z.infer<typeof KeyRecord> }> } | undefined;
+  private cache: { ino: number; mtimeMs: number; size: number; data: RegistryFile; byHash: Map<string, { tenant: TenantRecord; key: z.infer<typeof KeyRecord> }> } | undefined;
 
   constructor(readonly root: string, private readonly now: () => Date = () => new Date()) {}
 
@@ -73,10 +73,11 @@ export class TenantRegistry {
       st = statSync(this.file);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-      this.cache = { mtimeMs: 0, size: 0, data: { version: 1, tenants: [] }, byHash: new Map() };
+      this.cache = { ino: 0, mtimeMs: 0, size: 0, data: { version: 1, tenants: [] }, byHash: new Map() };
       return this.cache;
     }
-    if (this.cache && this.cache.mtimeMs === st.mtimeMs && this.cache.size === st.size) return this.cache;
+    // Every write is a rename of a new file (a new inode), so a change is seen even within one mtime tick.
+    if (this.cache && this.cache.ino === st.ino && this.cache.mtimeMs === st.mtimeMs && this.cache.size === st.size) return this.cache;
     const parsed = RegistryFile.safeParse(JSON.parse(readFileSync(this.file, 'utf8')));
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
@@ -86,7 +87,7 @@ export class TenantRegistry {
     }
     const byHash = new Map<string, { tenant: TenantRecord; key: z.infer<typeof KeyRecord> }>();
     for (const tenant of parsed.data.tenants) for (const key of tenant.keys) byHash.set(key.sha256, { tenant, key });
-    this.cache = { mtimeMs: st.mtimeMs, size: st.size, data: parsed.data, byHash };
+    this.cache = { ino: st.ino, mtimeMs: st.mtimeMs, size: st.size, data: parsed.data, byHash };
     return this.cache;
   }
 
