@@ -56,7 +56,7 @@ const comparable = (p: { row?: number; column?: string; message: string }, ...ro
 });
 
 async function importStatus(form: FormData | Buffer, contentType?: string) {
-  return ts.json('/api/catalog/imports', { method: 'POST', body: form, key, headers: contentType ? { 'content-type': contentType } : {} });
+  return ts.json('/api/catalog/imports', { method: 'POST', body: form instanceof FormData ? form : new Uint8Array(form), key, headers: contentType ? { 'content-type': contentType } : {} });
 }
 
 describe('bad catalog uploads', () => {
