@@ -103,7 +103,7 @@ describe('bad catalog uploads', () => {
     form.set('table', new Blob([latin1]), 'products.csv');
     expect((await importStatus(form)).body.error.message).toMatch(/UTF-8/);
     const noTable = new FormData();
-    noTable.append('images', new Blob([await noisyJpeg(32, 32)]), 'P01.jpg');
+    noTable.append('images', new Blob([new Uint8Array(await noisyJpeg(32, 32))]), 'P01.jpg');
     expect((await importStatus(noTable)).body.error.message).toMatch(/no CSV table/);
     expect((await ts.json('/api/catalog/imports', { method: 'POST', body: 'x', key, headers: { 'content-type': 'text/plain' } })).status).toBe(415);
   });
@@ -125,7 +125,7 @@ describe('bad catalog uploads', () => {
     expect((await importStatus(Buffer.from('PK but not really a zip'), 'application/zip')).body.error.message).toMatch(/not a zip file/);
     const form = new FormData();
     form.append('table', new Blob([csv]), 'products.csv');
-    form.append('images', new Blob([jpeg]), '../../evil.jpg');
+    form.append('images', new Blob([new Uint8Array(jpeg)]), '../../evil.jpg');
     const multipart = await importStatus(form);
     expect(multipart.status).toBe(400);
     expect(multipart.body.error.message).toMatch(/file "\.\.\/\.\.\/evil\.jpg" refused: it contains "\.\."/);
