@@ -14,7 +14,7 @@
  *    resident memory as the rows go by.
  * Steps 3 and 4 each run in a child process (bench/batch-ingest.ts) so their peaks are their own.
  */
-import { execFileSync, fork, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -33,8 +33,8 @@ import { DEFAULT_PROVIDER_LIMITS } from '../src/pipeline/batch/provider-limits.j
 import { OPENROUTER_MODELS } from '../src/adapters/openrouter/models.js';
 import type { SizeTier } from '../src/core/output-sizes.js';
 import { REPO_ROOT } from '../src/util/paths.js';
+import { REAL_LATENCY_S, idealBoundSeconds, startFake } from './latency-fake.js';
 
-const REAL_LATENCY_S = { embed: 0.3, analyze: 4, generate: 12 };
 const CATEGORIES = ['midi_dress', 'tshirt', 'handbag', 'sneakers'];
 
 interface Args {
@@ -116,34 +116,6 @@ async function batchCatalog(dir: string, products: number): Promise<Catalog> {
   await writeFile(c.catalogCsv, hits.join('\n') + '\n');
   await writeFile(c.newCsv, rows.join('\n') + '\n');
   return c;
-}
-
-/** The fake OpenRouter in a child process; `ask` sends a command and waits for its answer. */
-async function startFake(): Promise<{ baseUrl: string; ask: (msg: object) => Promise<any>; child: ChildProcess }> {
-  const child = fork(path.join(REPO_ROOT, 'bench/batch-fake-server.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const baseUrl = await new Promise<string>((resolve, reject) => {
-    child.once('message', (m: any) => (m.ready ? resolve(m.baseUrl) : reject(new Error('fake did not start'))));
-    child.once('exit', (code) => reject(new Error(`fake exited with ${code}`)));
-  });
-  const ask = (msg: object) =>
-    new Promise<any>((resolve) => {
-      child.once('message', resolve);
-      child.send(msg);
-    });
-  return { baseUrl, ask, child };
-}
-
-/** The least wall time any schedule could take: per stage, the waves its cap allows, plus the other stages before and after it. */
-export function idealBoundSeconds(n: number, latency: { embed: number; analyze: number; generate: number }, caps: { embed: number; analyze: number; generate: number }): { seconds: number; bindingStage: string } {
-  const order = ['embed', 'analyze', 'generate'] as const;
-  let best = { seconds: 0, bindingStage: '' };
-  order.forEach((stage, i) => {
-    const before = order.slice(0, i).reduce((s, st) => s + latency[st], 0);
-    const after = order.slice(i + 1).reduce((s, st) => s + latency[st], 0);
-    const t = before + Math.ceil(n / caps[stage]) * latency[stage] + after;
-    if (t > best.seconds) best = { seconds: t, bindingStage: stage };
-  });
-  return best;
 }
 
 interface BatchMeasure {
