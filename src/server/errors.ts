@@ -11,7 +11,9 @@ import { HitlineError, UserInputError } from '../core/errors.js';
 import { BudgetExhaustedError, ConflictError, NotFoundError, TooLargeError } from '../service/errors.js';
 import type { Logger } from '../service/log.js';
 import { redact } from '../service/log.js';
-import { UnsupportedMediaError } from './uploads/receive-upload.js';
+
+/** A request body of a media type the route does not take (415). */
+export class UnsupportedMediaError extends UserInputError {}
 
 /** A refused field of a request the validator middleware does not see (multipart fields). */
 export class FieldError extends UserInputError {

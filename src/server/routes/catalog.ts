@@ -1,10 +1,10 @@
 /** The catalog: imports (upload + ingest), list, get, delete, image, text search. */
 import { createRoute, z } from '@hono/zod-openapi';
 import { getProduct, listProducts, deleteProduct, publicProduct, searchProducts } from '../../service/catalog/catalog-queries.js';
-import { readUpload, UploadDraft } from '../../service/uploads/uploads.js';
+import { readUpload } from '../../service/uploads/uploads.js';
 import type { App, ServerDeps } from '../app-env.js';
-import { countedBody, refuseOversized } from '../middleware/body-size.js';
-import { receiveUpload } from '../uploads/receive-upload.js';
+import { refuseOversized } from '../middleware/body-size.js';
+import { uploadFromRequest } from '../uploads/receive-upload.js';
 import { COMMON_ERRORS, json, ProductIdParam } from '../schemas/common.js';
 import { ImportStatus, ListQuery, ProductPage, SearchQuery, SearchResult, UploadForm, UploadSummary, CatalogProduct } from '../schemas/catalog.js';
 import { send, sendImage } from './respond.js';
@@ -28,15 +28,7 @@ export function catalogRoutes(app: App, deps: ServerDeps): void {
   app.openAPIRegistry.registerPath(importRoute);
   app.post('/api/catalog/imports', refuseOversized(deps.limits.uploadRequestBytes), async (c) => {
     const tenant = c.get('tenant');
-    const draft = await UploadDraft.create(tenant.hitline.ws, 'catalog', deps.limits.upload);
-    let upload;
-    try {
-      await receiveUpload(c.req.header('content-type'), countedBody(c.req.raw.body, deps.limits.uploadRequestBytes), draft, deps.limits.upload);
-      upload = await draft.finish(c.get('principal').keyPrefix);
-    } catch (e) {
-      await draft.discard();
-      throw e;
-    }
+    const upload = await uploadFromRequest(c.req.raw, tenant.hitline.ws, 'catalog', { requestBytes: deps.limits.uploadRequestBytes, limits: deps.limits.upload, actor: c.get('principal').keyPrefix });
     const status = await deps.imports.start(tenant, await readUpload(tenant.hitline.ws, upload.id));
     return send(c, ImportStatus, { ...status, upload: { ...upload, rows: upload.ids.length } }, 202);
   });

@@ -1,10 +1,10 @@
 /** New products: upload new_products.csv and its photos (multipart or zip); a run is then created from the upload's id. */
 import { createRoute, z } from '@hono/zod-openapi';
-import { readUpload, UploadDraft } from '../../service/uploads/uploads.js';
+import { readUpload } from '../../service/uploads/uploads.js';
 import { notFound } from '../../service/errors.js';
 import type { App, ServerDeps } from '../app-env.js';
-import { countedBody, refuseOversized } from '../middleware/body-size.js';
-import { receiveUpload } from '../uploads/receive-upload.js';
+import { refuseOversized } from '../middleware/body-size.js';
+import { uploadFromRequest } from '../uploads/receive-upload.js';
 import { COMMON_ERRORS, json } from '../schemas/common.js';
 import { UploadSummary } from '../schemas/catalog.js';
 import { uploadBody } from './catalog.js';
@@ -20,15 +20,10 @@ export function newProductRoutes(app: App, deps: ServerDeps): void {
   });
   app.openAPIRegistry.registerPath(route);
   app.post('/api/new-products', refuseOversized(deps.limits.uploadRequestBytes), async (c) => {
-    const draft = await UploadDraft.create(c.get('tenant').hitline.ws, 'new-products', deps.limits.upload);
-    try {
-      await receiveUpload(c.req.header('content-type'), countedBody(c.req.raw.body, deps.limits.uploadRequestBytes), draft, deps.limits.upload);
-      const upload = await draft.finish(c.get('principal').keyPrefix);
-      return send(c, UploadSummary, { ...upload, rows: upload.ids.length }, 201);
-    } catch (e) {
-      await draft.discard();
-      throw e;
-    }
+    const upload = await uploadFromRequest(c.req.raw, c.get('tenant').hitline.ws, 'new-products', {
+      requestBytes: deps.limits.uploadRequestBytes, limits: deps.limits.upload, actor: c.get('principal').keyPrefix,
+    });
+    return send(c, UploadSummary, { ...upload, rows: upload.ids.length }, 201);
   });
 
   app.openapi(

@@ -11,10 +11,23 @@ import { pipeline } from 'node:stream/promises';
 import busboy from 'busboy';
 import { UserInputError } from '../../core/errors.js';
 import { TooLargeError } from '../../service/errors.js';
-import type { UploadDraft, UploadLimits } from '../../service/uploads/uploads.js';
+import type { Workspace } from '../../pipeline/workspace.js';
+import { UploadDraft, type UploadKind, type UploadLimits, type UploadRecord } from '../../service/uploads/uploads.js';
+import { countedBody } from '../middleware/body-size.js';
+import { UnsupportedMediaError } from '../errors.js';
 import { unpackZipInto } from '../../service/uploads/zip-upload.js';
 
-export class UnsupportedMediaError extends UserInputError {}
+/** Streams a request into a new upload of `kind` and reads its table; a refused upload leaves nothing behind. */
+export async function uploadFromRequest(req: Request, ws: Workspace, kind: UploadKind, o: { requestBytes: number; limits: UploadLimits; actor: string }): Promise<UploadRecord> {
+  const draft = await UploadDraft.create(ws, kind, o.limits);
+  try {
+    await receiveUpload(req.headers.get('content-type') ?? undefined, countedBody(req.body, o.requestBytes), draft, o.limits);
+    return await draft.finish(o.actor);
+  } catch (e) {
+    await draft.discard();
+    throw e;
+  }
+}
 
 export async function receiveUpload(contentType: string | undefined, body: Readable, draft: UploadDraft, limits: UploadLimits): Promise<void> {
   const type = (contentType ?? '').split(';')[0].trim().toLowerCase();

@@ -15,17 +15,8 @@ import { EmptyCatalogError, notFound } from '../errors.js';
 import type { QueryAdapters, TenantContext } from '../tenants/tenant-contexts.js';
 import type { CatalogImports } from './catalog-imports.js';
 
-export interface CatalogProduct {
-  id: string;
-  category: string;
-  color: string;
-  style: string;
-  season: string;
-  salesCount: number;
-  price: number | null;
-  description: string;
-  attributes: Record<string, string>;
-}
+/** A catalog product as a client sees it: no server path, hash or index text. */
+export type CatalogProduct = Omit<ProductRecord, 'imagePath' | 'imageHash' | 'keywords'>;
 
 export interface ListQuery {
   category?: string;

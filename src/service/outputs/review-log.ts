@@ -2,8 +2,9 @@
  * A run's review log, `review.jsonl` in its run folder: every review action with its time and actor (the
  * key prefix), appended and never rewritten. An output's review state is its last approve or reject.
  */
-import { appendFile, readFile } from 'node:fs/promises';
+import { appendFile } from 'node:fs/promises';
 import path from 'node:path';
+import { readJsonLines } from '../../util/json-lines.js';
 
 export const REVIEW_FILE = 'review.jsonl';
 
@@ -36,24 +37,8 @@ export async function appendReviews(runDir: string, entries: readonly ReviewEntr
   await appendFile(path.join(runDir, REVIEW_FILE), entries.map((e) => `\n${JSON.stringify(e)}`).join(''));
 }
 
-export async function readReviews(runDir: string): Promise<ReviewEntry[]> {
-  let text: string;
-  try {
-    text = await readFile(path.join(runDir, REVIEW_FILE), 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw e;
-  }
-  const out: ReviewEntry[] = [];
-  for (const line of text.split('\n')) {
-    if (!line) continue;
-    try {
-      out.push(JSON.parse(line) as ReviewEntry);
-    } catch {
-      // torn by a kill mid-write
-    }
-  }
-  return out;
+export function readReviews(runDir: string): Promise<ReviewEntry[]> {
+  return readJsonLines<ReviewEntry>(path.join(runDir, REVIEW_FILE));
 }
 
 /** Each output's current review state, and which output each regenerated one replaces. */

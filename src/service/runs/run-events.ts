@@ -4,9 +4,10 @@
  * with a number that grows across sessions of the run. Server-Sent Events use the number as the event id,
  * so a client that reconnects with Last-Event-ID gets what it missed from here, whichever process wrote it.
  */
-import { appendFile, readFile } from 'node:fs/promises';
+import { appendFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { BatchEvent } from '../../pipeline/batch/batch-events.js';
+import { readJsonLines } from '../../util/json-lines.js';
 
 export const EVENTS_FILE = 'events.jsonl';
 
@@ -44,24 +45,7 @@ export class RunEventLog {
   }
 }
 
-/** The run's events with an id above `afterId`, in order (a torn last line is skipped). */
+/** The run's events with an id above `afterId`, in order (a torn line is skipped). */
 export async function readRunEvents(runDir: string, afterId = 0): Promise<RunEvent[]> {
-  let text: string;
-  try {
-    text = await readFile(path.join(runDir, EVENTS_FILE), 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw e;
-  }
-  const out: RunEvent[] = [];
-  for (const line of text.split('\n')) {
-    if (!line) continue;
-    try {
-      const e = JSON.parse(line) as RunEvent;
-      if (typeof e.id === 'number' && e.id > afterId) out.push(e);
-    } catch {
-      // torn by a kill mid-write
-    }
-  }
-  return out;
+  return (await readJsonLines<RunEvent>(path.join(runDir, EVENTS_FILE))).filter((e) => typeof e.id === 'number' && e.id > afterId);
 }

@@ -37,7 +37,8 @@ export interface WebhookSenderOptions {
 export function webhookFor(runId: string, e: RunEvent): { type: WebhookType; data: Record<string, unknown> } | undefined {
   if (e.type === 'product-failed') return { type: 'product.failed', data: { runId, productId: e.productId, stage: e.stage, error: e.error } };
   if (e.type === 'run-status' && e.status === 'finished') return { type: 'run.finished', data: { runId, status: e.status } };
-  if (e.type === 'run-status' && e.status === 'stopped') return { type: 'run.stopped', data: { runId, reason: e.reason, message: e.message } };
+  // A stop the tenant must act on; a server shutdown is not one (the run resumes when the server starts).
+  if (e.type === 'run-status' && e.status === 'stopped' && e.reason !== 'interrupted') return { type: 'run.stopped', data: { runId, reason: e.reason, message: e.message } };
   return undefined;
 }
 
