@@ -82,7 +82,7 @@ async function holdAndSettle(): Promise<Set<string>> {
   return new Set(fake.requests.filter((r) => paid(r) && r.status === 200).map(bodyHash));
 }
 
-function waitForStatus(s: Served, runId: string, ok: (status: any) => boolean, timeoutMs = 120_000): Promise<any> {
+function waitForStatus(s: Served, runId: string, ok: (status: any) => boolean, timeoutMs = 200_000): Promise<any> {
   return waitFor(`run ${runId}`, async () => {
     const res = await api(s, `/api/runs/${runId}`).catch(() => undefined);
     return res && ok(res.body) ? res.body : undefined;
@@ -102,7 +102,7 @@ afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
 });
 
-describe('hitline serve, a real process', () => {
+describe('hitline serve, a real process', { timeout: 240_000 }, () => {
   it('tenants add prints the key as the last line; list shows only its prefix', async () => {
     const added = await cli(['tenants', 'add', 'acme', '--workspace', ws]);
     expect(added.code).toBe(0);

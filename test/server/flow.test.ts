@@ -25,14 +25,14 @@ beforeAll(async () => {
   demo = await buildDemoCatalog(path.join(tmp, 'demo'), { hits: 20, newProducts: 3, seed: 5 });
   ts = await startTestServer(path.join(tmp, 'ws'), ['acme']);
   key = ts.keys.acme;
-});
+}, 300_000);
 
 afterAll(async () => {
   await ts.close();
   await rm(tmp, { recursive: true, force: true });
 });
 
-describe('the API, end to end in process', () => {
+describe('the API, end to end in process', { timeout: 240_000 }, () => {
   it('imports a catalog upload with the CLI\'s ingest, then lists, gets, serves and searches it', async () => {
     const done = await importCatalog(ts, demo, key);
     expect(done.state).toBe('finished');

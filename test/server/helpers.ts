@@ -68,7 +68,7 @@ export async function uploadForm(csv: string, imagesDir: string, options: { csvT
 export const catalogForm = (demo: DemoCatalog) => uploadForm(demo.catalogCsv, demo.imagesDir);
 export const newProductsForm = (demo: DemoCatalog) => uploadForm(demo.newCsv, demo.newImagesDir);
 
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 200_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

@@ -50,7 +50,7 @@ beforeAll(async () => {
   const betaUpload = await ts.json('/api/new-products', { method: 'POST', body: await newProductsForm(demo), key: beta });
   betaRun = (await ts.json('/api/runs', { ...jsonBody({ newProducts: betaUpload.body.id, size: '1K' }), key: beta })).body.runId;
   await waitForRun(ts, betaRun, ['finished'], beta);
-});
+}, 400_000);
 
 afterAll(async () => {
   await ts.close();
@@ -150,7 +150,7 @@ const CASES: Record<string, () => Promise<void>> = {
   'GET /api/cost': async () => leaksNothing((await asBeta('/api/cost')).body),
 };
 
-describe('tenant isolation', () => {
+describe('tenant isolation', { timeout: 240_000 }, () => {
   it('has a case for every route of the OpenAPI document, and no case for a route that is gone', async () => {
     const doc = (await ts.json('/openapi.json')).body;
     const routes = Object.entries<Record<string, unknown>>(doc.paths).flatMap(([p, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${p}`));

@@ -35,7 +35,7 @@ beforeAll(async () => {
   uploadId = (await ts.json('/api/new-products', { method: 'POST', body: await newProductsForm(demo), key })).body.id;
   const other = await buildDemoCatalog(path.join(tmp, 'demo2'), { hits: 20, newProducts: 4, seed: 12 });
   freshUploadId = (await ts.json('/api/new-products', { method: 'POST', body: await newProductsForm(other), key })).body.id;
-});
+}, 300_000);
 
 afterAll(async () => {
   await ts.close();
@@ -43,7 +43,7 @@ afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
 });
 
-describe('runs over the API', () => {
+describe('runs over the API', { timeout: 240_000 }, () => {
   it('honours Idempotency-Key: the same key and body give the same run, another body a 409', async () => {
     fake.configure({ latencyMs: {} });
     const body = { newProducts: uploadId, size: '0.5K', variants: 1 };

@@ -50,7 +50,7 @@ afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
 });
 
-describe('webhooks', () => {
+describe('webhooks', { timeout: 240_000 }, () => {
   it('delivers product.failed and run.finished, signed, retried with the same event id', async () => {
     const key = ts.keys.acme;
     const set = await ts.json('/api/tenant/webhook', { ...jsonBody({ url: receiverUrl }), method: 'PUT', key });
