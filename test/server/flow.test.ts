@@ -1,5 +1,5 @@
 /**
- * The whole flow over the API, in process (app.request), offline: upload a catalog, list and search it,
+ * The whole flow over the API, offline, twice: in process (app.request) and over a real loopback port: upload a catalog, list and search it,
  * match a photo, upload new products, a dry run, a run with two presets watched over Server-Sent Events,
  * its outputs with checks, brief and cost, review (approve, reject with a reason, regenerate, bulk
  * approve) and the per-preset export zip with its manifest.
@@ -10,29 +10,33 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDemoCatalog, type DemoCatalog } from '../../src/demo/index.js';
-import { importCatalog, jsonBody, newProductsForm, readEvents, startTestServer, waitFor, type TestServer } from './helpers.js';
+import { importCatalog, jsonBody, newProductsForm, readEvents, startTestServer, waitFor, type TestServer, type Transport } from './helpers.js';
 import { zipEntries } from './zip-helpers.js';
 
 let tmp: string;
 let demo: DemoCatalog;
-let ts: TestServer;
-let key: string;
-let runId: string;
-let products: any[];
 
 beforeAll(async () => {
   tmp = await mkdtemp(path.join(os.tmpdir(), 'hitline-api-flow-'));
   demo = await buildDemoCatalog(path.join(tmp, 'demo'), { hits: 20, newProducts: 3, seed: 5 });
-  ts = await startTestServer(path.join(tmp, 'ws'), ['acme']);
-  key = ts.keys.acme;
-}, 300_000);
-
-afterAll(async () => {
-  await ts.close();
-  await rm(tmp, { recursive: true, force: true });
 });
 
-describe('the API, end to end in process', { timeout: 240_000 }, () => {
+afterAll(() => rm(tmp, { recursive: true, force: true }));
+
+describe.each<Transport>(['in-process', 'listening'])('the API, end to end (%s)', { timeout: 240_000 }, (transport) => {
+  let ts: TestServer;
+  let key: string;
+  let runId: string;
+  let products: any[];
+
+  beforeAll(async () => {
+    ts = await startTestServer(path.join(tmp, transport), ['acme'], { listen: transport === 'listening' });
+    ts.transport = transport;
+    key = ts.keys.acme;
+  });
+
+  afterAll(() => ts.close());
+
   it('imports a catalog upload with the CLI\'s ingest, then lists, gets, serves and searches it', async () => {
     const done = await importCatalog(ts, demo, key);
     expect(done.state).toBe('finished');

@@ -1,7 +1,8 @@
 /**
- * The in-process server for API tests: a HitlineServer in a temporary workspace with the tenants asked for,
- * called through `app.request()` (no port), its log captured so tests can read it. Also the forms a
- * client sends (catalog and new products from the drawn demo catalog) and small waiting helpers.
+ * The server for API tests: a HitlineServer in a temporary workspace with the tenants asked for, called
+ * through `app.request()` (no port) or, once `listen: true` is asked for and `transport` is set to
+ * 'listening', over a real loopback port with fetch; its log is captured so tests can read it. Also the
+ * forms a client sends (catalog and new products from the drawn demo catalog) and small waiting helpers.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -11,9 +12,16 @@ import type { DemoCatalog } from '../../src/demo/index.js';
 import { jsonLineLogger } from '../../src/service/log.js';
 import { TenantRegistry } from '../../src/service/tenants/tenant-registry.js';
 import { openHitlineServer, type HitlineServer, type HitlineServerOptions } from '../../src/server/hitline-server.js';
+import { listen } from '../../src/server/serve.js';
+
+export type Transport = 'in-process' | 'listening';
 
 export interface TestServer {
   hitline: HitlineServer;
+  /** How `call` reaches the app; 'listening' needs `listen: true`. */
+  transport: Transport;
+  /** The listening server's address, with `listen: true`. */
+  url?: string;
   workspace: string;
   /** API key of each tenant asked for. */
   keys: Record<string, string>;
@@ -25,29 +33,36 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(workspace: string, tenants: string[], options: Partial<HitlineServerOptions> = {}): Promise<TestServer> {
+export async function startTestServer(workspace: string, tenants: string[], options: Partial<HitlineServerOptions> & { listen?: boolean } = {}): Promise<TestServer> {
   const registry = new TenantRegistry(workspace);
   const keys: Record<string, string> = {};
   for (const id of tenants) keys[id] = (await registry.add(id)).key;
   const log: string[] = [];
   const sink = new Writable({ write(chunk, _e, done) { log.push(...chunk.toString().split('\n').filter(Boolean)); done(); } });
-  const hitline = openHitlineServer({ workspace, allowLocalTenant: true, offline: true, logger: jsonLineLogger(sink), env: {}, ...options });
+  const { listen: wantsPort, ...serverOptions } = options;
+  const logger = jsonLineLogger(sink);
+  // Tests make many quick calls with one key: the rate limit is raised unless a test sets it.
+  const limits = { ratePerSecond: 1_000, rateBurst: 2_000, ...serverOptions.limits };
+  const hitline = openHitlineServer({ workspace, allowLocalTenant: true, offline: true, logger, env: {}, ...serverOptions, limits });
   await hitline.start();
-  const call = (p: string, init: RequestInit & { key?: string } = {}) => {
-    const { key, ...rest } = init;
-    const headers = new Headers(rest.headers);
-    if (key) headers.set('authorization', `Bearer ${key}`);
-    return Promise.resolve(hitline.app.request(p, { ...rest, headers }));
-  };
-  return {
-    hitline, workspace, keys, log, call,
+  const listening = wantsPort ? await listen(hitline, { host: '127.0.0.1', port: 0, graceMs: 5_000, logger, signals: [] }) : undefined;
+  const ts: TestServer = {
+    hitline, workspace, keys, log, transport: 'in-process', url: listening?.url,
+    call(p, init = {}) {
+      const { key, ...rest } = init;
+      const headers = new Headers(rest.headers);
+      if (key) headers.set('authorization', `Bearer ${key}`);
+      if (ts.transport === 'listening') return fetch(`${listening!.url}${p}`, { ...rest, headers });
+      return Promise.resolve(hitline.app.request(p, { ...rest, headers }));
+    },
     async json(p, init) {
-      const res = await call(p, init);
+      const res = await ts.call(p, init);
       const text = await res.text();
       return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
     },
-    close: () => hitline.close(5_000),
+    close: () => (listening ? listening.shutdown('test done') : hitline.close(5_000)),
   };
+  return ts;
 }
 
 export function jsonBody(body: unknown, extra: Record<string, string> = {}): RequestInit {

@@ -2,7 +2,8 @@
  * Tenant isolation on every route. Tenant alpha has a catalog, an upload, a finished run with outputs, a
  * review, a webhook and a preset of its own; tenant beta, with its own catalog, tries each route of the
  * OpenAPI document with alpha's ids and gets 404, and its lists, searches and matches hold none of
- * alpha's data. The route list comes from /openapi.json: a new route without a case here fails the test.
+ * alpha's data, in process and over a real loopback port. The route list comes from /openapi.json: a new
+ * route without a case here fails the test.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -27,7 +28,7 @@ async function imported(key: string, form: FormData): Promise<string> {
 beforeAll(async () => {
   tmp = await mkdtemp(path.join(os.tmpdir(), 'hitline-isolation-'));
   demo = await buildDemoCatalog(path.join(tmp, 'demo'), { hits: 20, newProducts: 1, seed: 9 });
-  ts = await startTestServer(path.join(tmp, 'ws'), ['alpha', 'beta']);
+  ts = await startTestServer(path.join(tmp, 'ws'), ['alpha', 'beta'], { listen: true });
   const a = ts.keys.alpha;
   beta = ts.keys.beta;
   alpha.importId = await imported(a, await uploadForm(demo.catalogCsv, demo.imagesDir));
@@ -157,11 +158,14 @@ describe('tenant isolation', { timeout: 240_000 }, () => {
     expect(routes.sort()).toEqual(Object.keys(CASES).sort());
   });
 
-  it.each(Object.keys(CASES))('%s: beta never reaches alpha\'s data', async (route) => {
+  const cases = Object.keys(CASES).flatMap((route) => (['in-process', 'listening'] as const).map((transport) => [route, transport] as const));
+  it.each(cases)('%s (%s): beta never reaches alpha\'s data', async (route, transport) => {
+    ts.transport = transport;
     await CASES[route]();
   });
 
   it('left alpha\'s run, review and outputs as they were', async () => {
+    ts.transport = 'in-process';
     const review = (await asAlpha(`${run()}/review`)).body.entries;
     expect(review.map((e: any) => e.action)).toEqual(['approve']);
     expect((await asAlpha(run())).body.status).toBe('finished');
