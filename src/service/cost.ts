@@ -1,5 +1,5 @@
 /** Spend from a tenant's cost ledger: per run, this calendar month (UTC) and all time. */
-import { summarizeCosts, type CostLedger, type CostSummary, type CostTotals } from '../pipeline/cost-ledger.js';
+import { summarizeCosts, type CostLedger, type CostLedgerEntry, type CostSummary, type CostTotals } from '../pipeline/cost-ledger.js';
 
 export interface TenantCosts {
   month: string;
@@ -18,9 +18,14 @@ export async function tenantCosts(ledger: CostLedger, now = new Date()): Promise
   await ledger.flush();
   const { entries, skipped } = await ledger.read();
   const month = monthOf(now);
+  const perRun = new Map<string, CostLedgerEntry[]>();
+  for (const e of entries) {
+    const list = perRun.get(e.runId);
+    if (list) list.push(e);
+    else perRun.set(e.runId, [e]);
+  }
   const byRun: Record<string, CostTotals> = {};
-  const runs = new Set(entries.map((e) => e.runId));
-  for (const runId of runs) byRun[runId] = summarizeCosts(entries.filter((e) => e.runId === runId)).total;
+  for (const [runId, list] of perRun) byRun[runId] = summarizeCosts(list).total;
   return {
     month,
     thisMonth: summarizeCosts(entries.filter((e) => monthOf(e.time) === month)).total,

@@ -7,7 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import http from 'node:http';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -69,17 +69,32 @@ const post = (body: unknown): RequestInit => ({ method: 'POST', headers: { 'cont
 const bodyHash = (r: { body: unknown }) => createHash('sha256').update(JSON.stringify(r.body)).digest('hex');
 const paid = (r: { endpoint: string }) => r.endpoint === 'chat' || r.endpoint === 'embeddings';
 
-/** Holds every new paid request at the fake, then waits until answers stopped coming: what was answered is stored by now. */
-async function holdAndSettle(): Promise<Set<string>> {
+/** Files of the tenant's cache with this name (stage results, embeddings). */
+async function cacheFiles(sub: string, suffix: string): Promise<number> {
+  const dir = path.join(ws, 'tenants', 'acme', 'cache', sub);
+  const entries = await readdir(dir, { recursive: true }).catch(() => [] as string[]);
+  return entries.filter((e) => e.endsWith(suffix)).length;
+}
+
+/**
+ * Holds every new paid request at the fake, then waits until the server has stored every answer it got
+ * (each answered analysis and generation has its stage-cache record, each answered embedding its cached
+ * vector): what a kill now loses is only what was on the wire, and that was never answered.
+ */
+async function holdAndSettle(since: number): Promise<Set<string>> {
   fake.configure({ latencyMs: { chat: 15_000, embeddings: 15_000 } });
-  let answered = -1;
-  for (;;) {
-    const now = fake.requests.filter((r) => r.status !== undefined).length;
-    if (now === answered) break;
-    answered = now;
-    await new Promise((r) => setTimeout(r, 1_200));
-  }
-  return new Set(fake.requests.filter((r) => paid(r) && r.status === 200).map(bodyHash));
+  const holdAt = fake.requests.length;
+  await waitFor('every answered call to be stored', async () => {
+    await new Promise((r) => setTimeout(r, 500));
+    if (fake.requests.slice(0, holdAt).some((r) => r.status === undefined)) return undefined; // still answering calls sent before the hold
+    const answered = fake.requests.slice(since).filter((r) => paid(r) && r.status === 200);
+    const stored = (await cacheFiles('stages', 'result.json')) + (await cacheFiles('stages', 'images.json'));
+    const vectors = await cacheFiles('embeddings', '.f32');
+    const chats = answered.filter((r) => r.endpoint === 'chat').length;
+    const embeds = answered.filter((r) => r.endpoint === 'embeddings').length;
+    return stored === chats && vectors === embeds ? true : undefined;
+  }, 60_000);
+  return new Set(fake.requests.slice(0, holdAt).filter((r) => paid(r) && r.status === 200).map(bodyHash));
 }
 
 function waitForStatus(s: Served, runId: string, ok: (status: any) => boolean, timeoutMs = 200_000): Promise<any> {
@@ -112,6 +127,18 @@ describe('hitline serve, a real process', { timeout: 240_000 }, () => {
     expect(list.stdout).toContain(`${key.slice(0, 12)}…  active`);
     expect(list.stdout).not.toContain(key);
     expect(await readFile(path.join(ws, 'tenants.json'), 'utf8')).not.toContain(key);
+
+    const other = (await cli(['tenants', 'add', 'spare', '--workspace', ws])).stdout.trim().split('\n').at(-1)!;
+    const rotated = await cli(['tenants', 'rotate', 'spare', '--grace', '5', '--workspace', ws]);
+    const newKey = rotated.stdout.trim().split('\n').at(-1)!;
+    expect(newKey).toMatch(KEY_PATTERN);
+    expect(rotated.stdout).toContain(`${other.slice(0, 12)}… keep working for 5 minute(s)`);
+    expect((await cli(['tenants', 'revoke', 'spare', other.slice(0, 12), '--workspace', ws])).code).toBe(0);
+    const keys = JSON.parse((await cli(['tenants', 'list', '--json', '--workspace', ws])).stdout).tenants.find((t: any) => t.id === 'spare').keys;
+    expect(keys.map((k: any) => [k.prefix, k.state])).toEqual([[other.slice(0, 12), 'revoked'], [newKey.slice(0, 12), 'active']]);
+    const hook = await cli(['tenants', 'set', 'spare', '--webhook-url', 'https://shop.example/hooks', '--monthly-budget', '25', '--workspace', ws]);
+    expect(hook.stdout.trim().split('\n').at(-1)).toMatch(/^whsec_/);
+    expect((await cli(['tenants', 'set', 'spare', '--webhook-url', 'ftp://x', '--workspace', ws])).stderr).toMatch(/tenant setting webhook\.url/);
   });
 
   it('refuses to serve beyond loopback without tenants', async () => {
@@ -127,9 +154,11 @@ describe('hitline serve, a real process', { timeout: 240_000 }, () => {
     await waitFor('import', async () => ((await api(s, `/api/catalog/imports/${started.body.id}`)).body.state === 'finished' ? true : undefined));
     const upload = await api(s, '/api/new-products', { method: 'POST', body: await newProductsForm(demo) });
     fake.configure({ latencyMs: { chat: 400 } });
-    const runId = (await api(s, '/api/runs', post({ newProducts: upload.body.id, size: '1K', variants: 2 }))).body.runId;
+    const runStart = fake.requests.length;
+    // One variant: the cloud generator's request does not name the variant, so two variants send the same body.
+    const runId = (await api(s, '/api/runs', post({ newProducts: upload.body.id, size: '1K' }))).body.runId;
     await waitForStatus(s, runId, (st) => st.products.some((p: any) => p.stages.generate === 'done' || p.stages.generate === 'working'));
-    const answeredBeforeKill = await holdAndSettle();
+    const answeredBeforeKill = await holdAndSettle(runStart);
     const atKill = (await api(s, `/api/runs/${runId}`)).body;
     expect(atKill.status).toBe('running');
     expect(atKill.totals.done).toBeLessThan(demo.newCount); // killed mid-run, with work both done and not done

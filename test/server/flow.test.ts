@@ -56,6 +56,13 @@ describe.each<Transport>(['in-process', 'listening'])('the API, end to end (%s)'
     const search = await ts.json('/api/catalog/search?q=floral%20midi%20dress', { key });
     expect(search.body.mode).toMatch(/^keywords only/);
     expect(search.body.results[0].product.category).toBe('midi_dress');
+    // The least-sold product goes: it is gone from the list and answers 404.
+    const all = (await ts.json('/api/catalog/products?limit=500', { key })).body.items;
+    const gone = all.reduce((a: any, b: any) => (a.salesCount < b.salesCount ? a : b));
+    expect(gone.salesCount).toBeLessThan(1500); // below every match's filter, so the rest of the flow is unchanged
+    expect((await ts.call(`/api/catalog/products/${gone.id}`, { method: 'DELETE', key })).status).toBe(204);
+    expect((await ts.json(`/api/catalog/products/${gone.id}`, { key })).status).toBe(404);
+    expect((await ts.json('/api/catalog/products', { key })).body.total).toBe(demo.hitCount - 1);
   });
 
   it('matches one photo synchronously: same-category hits with each leg\'s rank', async () => {
@@ -146,6 +153,8 @@ describe.each<Transport>(['in-process', 'listening'])('the API, end to end (%s)'
       const events = await readEvents(await ts.call(`/api/runs/${runId}/events?after=0`, { key }));
       return events.find((e) => e.event === 'note' && /no escalation model/.test(e.data.message));
     });
+    const failed = (await ts.json(`/api/runs/${runId}/review`, { key })).body.entries.find((e: any) => e.action === 'regenerate-failed');
+    expect(failed).toMatchObject({ outputId: feeds[2].id, reason: expect.stringMatching(/no escalation model/) });
 
     const bulk = await ts.json(`/api/runs/${runId}/review/bulk-approve`, { method: 'POST', key });
     const passedPending = products.flatMap((p) => p.outputs).filter((o: any) => o.checkStatus === 'passed' && o.id !== feeds[0].id && o.id !== feeds[1].id);

@@ -4,21 +4,23 @@
  * finishes and no answered paid call is sent again), and the budget stop.
  */
 import { createHash } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDemoCatalog, type DemoCatalog } from '../../src/demo/index.js';
 import { startOpenRouterFake, type OpenRouterFake } from '../fakes/openrouter-fake.js';
-import { importCatalog, jsonBody, newProductsForm, startTestServer, waitForRun, type TestServer } from './helpers.js';
+import { importCatalog, jsonBody, newProductsForm, startTestServer, waitFor, waitForRun, type TestServer } from './helpers.js';
 
 const OPENROUTER_KEY = 'sk-or-v1-runs-test-SECRET-4b1d';
+const ESCALATION_MODEL = 'google/gemini-3-pro-image-preview';
 let tmp: string;
 let demo: DemoCatalog;
 let fake: OpenRouterFake;
 let ts: TestServer;
 let key: string;
 let uploadId: string;
+let firstRun: string;
 /** New products no earlier run has analyzed (their photos and fields differ), for the cancel test. */
 let freshUploadId: string;
 
@@ -29,6 +31,9 @@ beforeAll(async () => {
   tmp = await mkdtemp(path.join(os.tmpdir(), 'hitline-api-runs-'));
   demo = await buildDemoCatalog(path.join(tmp, 'demo'), { hits: 20, newProducts: 6, seed: 11 });
   fake = await startOpenRouterFake({ apiKey: OPENROUTER_KEY, imageStyle: 'solid', dimension: 2048 });
+  // The tenant's own config: the Pro model as the escalation model for "regenerate with escalation".
+  await mkdir(path.join(tmp, 'ws', 'tenants', 'acme'), { recursive: true });
+  await writeFile(path.join(tmp, 'ws', 'tenants', 'acme', 'config.json'), JSON.stringify({ escalationModel: ESCALATION_MODEL }));
   ts = await startTestServer(path.join(tmp, 'ws'), ['acme'], { offline: false, env: { OPENROUTER_API_KEY: OPENROUTER_KEY, OPENROUTER_BASE_URL: fake.baseUrl } });
   key = ts.keys.acme;
   await importCatalog(ts, demo, key);
@@ -46,7 +51,7 @@ afterAll(async () => {
 describe('runs over the API', { timeout: 240_000 }, () => {
   it('honours Idempotency-Key: the same key and body give the same run, another body a 409', async () => {
     fake.configure({ latencyMs: {} });
-    const body = { newProducts: uploadId, size: '0.5K', variants: 1 };
+    const body = { newProducts: uploadId, size: '1K', variants: 1 }; // 1K: the escalation model below makes no 0.5K
     const headers = { 'idempotency-key': 'order-7781' };
     const [a, b] = await Promise.all([ts.json('/api/runs', { ...jsonBody(body, headers), key }), ts.json('/api/runs', { ...jsonBody(body, headers), key })]);
     expect([a.status, b.status].sort()).toEqual([200, 201]);
@@ -61,6 +66,23 @@ describe('runs over the API', { timeout: 240_000 }, () => {
     expect((await ts.json('/api/runs', { key })).body.runs).toHaveLength(1);
     const done = await waitForRun(ts, a.body.runId, ['finished'], key);
     expect(done.spentUsd).toBeGreaterThan(0);
+    firstRun = a.body.runId;
+  });
+
+  it('regenerates an output with the escalation model the tenant configured', async () => {
+    const product = (await ts.json(`/api/runs/${firstRun}/products`, { key })).body.products[0];
+    const promo = product.outputs[0];
+    const before = fake.requests.length;
+    expect((await ts.json(`/api/runs/${firstRun}/outputs/${promo.id}/regenerate`, { ...jsonBody({ escalate: true }), key })).status).toBe(202);
+    const made = await waitFor('the escalated output', async () => {
+      const p = (await ts.json(`/api/runs/${firstRun}/products`, { key })).body.products[0];
+      return p.outputs.find((o: any) => o.regeneratedFrom === promo.id);
+    });
+    expect(made).toMatchObject({ preset: 'promo', variant: 2, file: 'promo-2.png' });
+    const generations = fake.requests.slice(before).filter((r) => r.body?.modalities);
+    expect(generations.map((r) => r.body.model)).toEqual([ESCALATION_MODEL]);
+    const cost = (await ts.json(`/api/runs/${firstRun}/cost`, { key })).body;
+    expect(cost.byModel[ESCALATION_MODEL].calls).toBe(1); // booked to the run in the ledger
   });
 
   it('cancels a running run (calls in flight finish and are kept), then resumes it without paying again', async () => {

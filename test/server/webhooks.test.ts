@@ -92,6 +92,15 @@ describe('webhooks', { timeout: 240_000 }, () => {
     expect(ts.log.join('\n')).not.toContain(secret);
   });
 
+  it('delivers run.stopped when the budget stops a run', async () => {
+    const key = ts.keys.acme;
+    const upload = (await ts.json('/api/runs', { key })).body.runs[0].request.newProducts;
+    const run = await ts.json('/api/runs', { ...jsonBody({ newProducts: upload, size: '4K', variants: 2, budgetUsd: 0.001 }), key });
+    expect((await waitForRun(ts, run.body.runId, ['stopped'], key)).stop.reason).toBe('budget');
+    const stopped = await waitFor('run.stopped', async () => deliveries.find((d) => d.answered === 200 && JSON.parse(d.body).type === 'run.stopped'), 20_000);
+    expect(JSON.parse(stopped.body).data).toMatchObject({ runId: run.body.runId, reason: 'budget' });
+  });
+
   it('refuses a timestamp outside the tolerance (a replayed delivery)', () => {
     const body = '{"id":"evt_1"}';
     const header = `t=${Math.floor(Date.now() / 1000) - 3600},v1=${'0'.repeat(64)}`;

@@ -64,7 +64,7 @@ export const RejectBody = z.object({ reason: z.string().min(1).max(1000).openapi
 export const RegenerateBody = z.object({ escalate: z.boolean().default(false).openapi({ description: 'Use the escalation model (config escalationModel) instead of the run\'s generator.' }) }).strict();
 
 export const ReviewEntry = z.object({
-  time: z.string(), actor: z.string(), action: z.enum(['approve', 'reject', 'regenerate', 'regenerated']), outputId: z.string(),
+  time: z.string(), actor: z.string(), action: z.enum(['approve', 'reject', 'regenerate', 'regenerated', 'regenerate-failed']), outputId: z.string(),
   reason: z.string().optional(), bulk: z.boolean().optional(), escalate: z.boolean().optional(), replaces: z.string().optional(),
 });
 export const ReviewLog = z.object({ runId: z.string(), entries: z.array(ReviewEntry) }).openapi('ReviewLog');

@@ -8,14 +8,14 @@ import { readJsonLines } from '../../util/json-lines.js';
 
 export const REVIEW_FILE = 'review.jsonl';
 
-export type ReviewAction = 'approve' | 'reject' | 'regenerate' | 'regenerated';
+export type ReviewAction = 'approve' | 'reject' | 'regenerate' | 'regenerated' | 'regenerate-failed';
 
 export interface ReviewEntry {
   time: string;
   actor: string;
   action: ReviewAction;
   outputId: string;
-  /** Why it was rejected. */
+  /** Why it was rejected, or why a regeneration failed. */
   reason?: string;
   /** Part of a bulk approval. */
   bulk?: boolean;

@@ -246,6 +246,7 @@ export class EmbeddedRunExecutor implements RunExecutor {
       await this.emit(tenantId, runId, { type: 'output-regenerated', productId: r.productId, outputId, replaces: r.outputId });
     } catch (e) {
       const message = e instanceof HitlineError ? e.message : 'the regeneration failed unexpectedly';
+      await appendReviews(runDir, [{ time: new Date().toISOString(), actor: r.actor, action: 'regenerate-failed', outputId: r.outputId, reason: message }]);
       await this.emit(tenantId, runId, { type: 'note', message: `regenerating ${r.outputId} failed: ${message}` });
       if (!(e instanceof HitlineError)) throw e;
     } finally {

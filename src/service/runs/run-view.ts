@@ -6,7 +6,7 @@
  */
 import { RunJournal, type RunManifest } from '../../pipeline/batch/run-journal.js';
 import type { RunRequest } from '../../pipeline/batch/run-request.js';
-import { runCosts } from '../cost.js';
+import { runCosts, tenantCosts } from '../cost.js';
 import { readReviews, reviewStates } from '../outputs/review-log.js';
 import { journalProducts, productView, type RunProductView } from '../outputs/run-outputs.js';
 import type { TenantContext } from '../tenants/tenant-contexts.js';
@@ -34,7 +34,8 @@ export interface RunStatusView {
   products: ProductProgress[];
 }
 
-export async function runStatus(tenant: TenantContext, executor: RunExecutor, runId: string): Promise<RunStatusView> {
+/** `spentUsd`: the run's spend when the caller has read the ledger already (a list reads it once for all runs). */
+export async function runStatus(tenant: TenantContext, executor: RunExecutor, runId: string, spentUsd?: number): Promise<RunStatusView> {
   const ws = tenant.hitline.ws;
   const record = await readRunRecord(ws, runId);
   const runDir = runDirOf(ws, runId);
@@ -51,11 +52,11 @@ export async function runStatus(tenant: TenantContext, executor: RunExecutor, ru
   }
   const totals = { products: products.length, waiting: 0, working: 0, done: 0, failed: 0, pending: 0 };
   for (const p of products) totals[p.state] += 1;
-  const costs = await runCosts(tenant.hitline.ledger, runId);
+  const spent = spentUsd ?? (await runCosts(tenant.hitline.ledger, runId)).total.cost;
   return {
     runId, createdAt: record.createdAt, actor: record.actor, status: stateOf(record, manifest, executor.live(tenant.id, runId)?.state), request: record.request,
     ...(manifest?.stop ? { stop: manifest.stop } : {}), ...(record.failure ? { failure: record.failure } : {}), ...(record.cancel ? { cancel: record.cancel } : {}),
-    totals, spentUsd: costs.total.cost, ...(record.batch.budget !== undefined ? { budgetUsd: record.batch.budget } : {}),
+    totals, spentUsd: spent, ...(record.batch.budget !== undefined ? { budgetUsd: record.batch.budget } : {}),
     sessions: manifest?.sessions.length ?? 0, products,
   };
 }
@@ -72,9 +73,10 @@ function stateOf(record: ServiceRunRecord, manifest: RunManifest | undefined, li
 
 export async function listRuns(tenant: TenantContext, executor: RunExecutor, o: { limit: number; before?: string }): Promise<Array<Omit<RunStatusView, 'products'>>> {
   const ids = (await listRunIds(tenant.hitline.ws)).filter((id) => !o.before || id < o.before).slice(0, o.limit);
+  const { byRun } = await tenantCosts(tenant.hitline.ledger);
   const out = [];
   for (const id of ids) {
-    const { products: _omitted, ...status } = await runStatus(tenant, executor, id);
+    const { products: _omitted, ...status } = await runStatus(tenant, executor, id, byRun[id]?.cost ?? 0);
     out.push(status);
   }
   return out;

@@ -74,7 +74,9 @@ export class UploadDraft {
   private files = 0;
   private bytes = 0;
   private csv: { rel: string; clientName: string } | undefined;
-  private readonly written = new Set<string>();
+  /** Relative names written so far, and the same lower-cased (two names differing only in case are refused). */
+  private readonly written: string[] = [];
+  private readonly writtenFolded = new Set<string>();
 
   private constructor(
     readonly id: string,
@@ -99,7 +101,7 @@ export class UploadDraft {
       if (this.csv) throw new UserInputError(`the upload holds two tables: "${this.csv.clientName}" and "${clientName}"`, { hint: 'Send exactly one CSV file.' });
       this.csv = { rel, clientName };
     }
-    if (this.written.has(rel.toLowerCase())) throw new UserInputError(`the upload holds "${clientName}" twice`, { hint: 'Each file name may appear once.' });
+    if (this.writtenFolded.has(rel.toLowerCase())) throw new UserInputError(`the upload holds "${clientName}" twice`, { hint: 'Each file name may appear once.' });
     this.files += 1;
     if (this.files > this.limits.maxFiles) throw new TooLargeError(`the upload has more than ${this.limits.maxFiles} files`, { hint: 'Split the catalog into several uploads.' });
     const dest = insideFolder(path.join(this.dir, 'files'), rel);
@@ -116,7 +118,8 @@ export class UploadDraft {
       },
     });
     await pipeline(source, count, createWriteStream(dest, { flags: 'wx' }));
-    this.written.add(rel.toLowerCase());
+    this.written.push(rel);
+    this.writtenFolded.add(rel.toLowerCase());
   }
 
   /**
@@ -160,8 +163,7 @@ export class UploadDraft {
     const csvDir = path.posix.dirname(this.csv!.rel) === '.' ? '' : path.posix.dirname(this.csv!.rel);
     const stem = path.posix.basename(this.csv!.rel).replace(/\.[^.]*$/, '');
     for (const candidate of [path.posix.join(csvDir, 'images'), path.posix.join(csvDir, stem)]) {
-      const prefix = `${candidate.toLowerCase()}/`;
-      if ([...this.written].some((f) => f.startsWith(prefix))) return candidate;
+      if (this.written.some((f) => f.startsWith(`${candidate}/`))) return candidate;
     }
     return csvDir;
   }
