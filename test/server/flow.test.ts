@@ -18,7 +18,7 @@ let demo: DemoCatalog;
 
 beforeAll(async () => {
   tmp = await mkdtemp(path.join(os.tmpdir(), 'hitline-api-flow-'));
-  demo = await buildDemoCatalog(path.join(tmp, 'demo'), { hits: 20, newProducts: 3, seed: 5 });
+  demo = await buildDemoCatalog(path.join(tmp, 'demo'), { hits: 20, newProducts: 2, seed: 5 });
 });
 
 afterAll(() => rm(tmp, { recursive: true, force: true }));
@@ -147,14 +147,15 @@ describe.each<Transport>(['in-process', 'listening'])('the API, end to end (%s)'
     });
     expect(regenerated).toMatchObject({ preset: 'tiktok-feed', variant: 2, file: 'tiktok-feed-2.jpg', review: { state: 'pending' } });
     expect(regenerated.checks.length).toBeGreaterThan(0);
-    const escalate = await ts.json(`/api/runs/${runId}/outputs/${feeds[2].id}/regenerate`, { ...jsonBody({ escalate: true }), key });
+    const main = products[0].outputs.find((o: any) => o.preset === 'amazon-main');
+    const escalate = await ts.json(`/api/runs/${runId}/outputs/${main.id}/regenerate`, { ...jsonBody({ escalate: true }), key });
     expect(escalate.status).toBe(202); // queued; offline there is no escalation model, which the run's events say
     await waitFor('the refusal note', async () => {
       const events = await readEvents(await ts.call(`/api/runs/${runId}/events?after=0`, { key }));
       return events.find((e) => e.event === 'note' && /no escalation model/.test(e.data.message));
     });
     const failed = (await ts.json(`/api/runs/${runId}/review`, { key })).body.entries.find((e: any) => e.action === 'regenerate-failed');
-    expect(failed).toMatchObject({ outputId: feeds[2].id, reason: expect.stringMatching(/no escalation model/) });
+    expect(failed).toMatchObject({ outputId: main.id, reason: expect.stringMatching(/no escalation model/) });
 
     const bulk = await ts.json(`/api/runs/${runId}/review/bulk-approve`, { method: 'POST', key });
     const passedPending = products.flatMap((p) => p.outputs).filter((o: any) => o.checkStatus === 'passed' && o.id !== feeds[0].id && o.id !== feeds[1].id);
