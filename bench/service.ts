@@ -17,7 +17,6 @@
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import sharp from 'sharp';
 import { tenantWorkspaceDir } from '../src/service/tenants/tenant-contexts.js';
 import { TenantRegistry } from '../src/service/tenants/tenant-registry.js';
 import { REPO_ROOT } from '../src/util/paths.js';

@@ -59,6 +59,11 @@ function serverCommands(program: Command, stdout: NodeJS.WritableStream, stderr:
     .option('--rate-limit <n>', 'requests per second per API key (bursts of twice that)', positiveInt('--rate-limit', 100_000), 20)
     .option('--grace-seconds <n>', 'on SIGTERM, how long running runs get to finish their calls in flight', positiveInt('--grace-seconds', 3600), 30)
     .option('--cors-origin <origin>', 'allow browser calls from this origin (CORS is off by default)')
+    .addOption(
+      new Option('--limit <spec>', "cap every run's calls, as `hitline run --limit`: TARGET=INFLIGHT[,N/DURATION] (repeatable)")
+        .argParser((v: string, all: LimitSpec[]) => [...all, parseLimitSpec(v)])
+        .default([], 'OpenRouter 32 in flight, 600/min; 8 per model'),
+    )
     .option('--offline', 'use only the offline adapters, even when OPENROUTER_API_KEY is set')
     .action(async (o) => setExit(await serveCommand(o, stdout, stderr)));
 

@@ -27,7 +27,7 @@ import { tenantRoutes } from './routes/tenant.js';
 /** Routes that stream a body to disk: they have their own limits (body-size.ts) and must not be buffered. */
 const STREAMED_UPLOADS = new Set(['/api/catalog/imports', '/api/new-products', '/api/match']);
 
-export const API_INFO = {
+const API_INFO = {
   title: 'hitline',
   version: '0.1.0',
   description:

@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { HitlineError } from '../core/errors.js';
+import type { LimitSpec } from '../pipeline/batch/provider-limits.js';
 import { CatalogImports } from '../service/catalog/catalog-imports.js';
 import { jsonLineLogger, type Logger } from '../service/log.js';
 import { EmbeddedRunExecutor } from '../service/runs/embedded-executor.js';
@@ -28,11 +29,13 @@ export interface HitlineServerOptions {
   maxRuns?: number;
   limits?: Partial<ServerLimits>;
   corsOrigin?: string;
+  /** `--limit` values for every run (provider and model caps). */
+  runLimits?: readonly LimitSpec[];
   /** Retry waits for webhooks (tests shorten them). */
   webhookBackoffMs?: number[];
 }
 
-export const DEFAULT_SERVER_LIMITS: ServerLimits = {
+const DEFAULT_SERVER_LIMITS: ServerLimits = {
   uploadRequestBytes: 2 * 1024 ** 3,
   matchRequestBytes: 40 * 1024 * 1024,
   jsonBytes: 1024 * 1024,
@@ -63,7 +66,7 @@ export function openHitlineServer(o: HitlineServerOptions): HitlineServer {
     backoffMs: o.webhookBackoffMs,
   });
   const executor = new EmbeddedRunExecutor({
-    contexts, logger, maxConcurrent: o.maxRuns ?? 1,
+    contexts, logger, maxConcurrent: o.maxRuns ?? 1, limits: o.runLimits,
     monthlyBudget: (tenantId) => registry.settings(tenantId)?.monthlyBudgetUsd,
     onEvent: (tenantId, runId, e) => webhooks.onRunEvent(tenantId, runId, e),
   });

@@ -1,4 +1,5 @@
 /** `hitline serve`: the HTTP API on a port, until SIGTERM or Ctrl-C. */
+import type { LimitSpec } from '../../pipeline/batch/provider-limits.js';
 import { jsonLineLogger } from '../../service/log.js';
 import { openHitlineServer } from '../../server/hitline-server.js';
 import { isLoopback, listen } from '../../server/serve.js';
@@ -12,13 +13,15 @@ export interface ServeFlags {
   graceSeconds: number;
   corsOrigin?: string;
   offline?: boolean;
+  /** `--limit` values applied to every run. */
+  limit: LimitSpec[];
 }
 
 export async function serveCommand(flags: ServeFlags, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): Promise<number> {
   const logger = jsonLineLogger(stderr);
   const hitline = openHitlineServer({
     workspace: flags.workspace, allowLocalTenant: isLoopback(flags.host), offline: flags.offline, logger, maxRuns: flags.maxRuns,
-    limits: { ratePerSecond: flags.rateLimit, rateBurst: flags.rateLimit * 2 }, corsOrigin: flags.corsOrigin,
+    limits: { ratePerSecond: flags.rateLimit, rateBurst: flags.rateLimit * 2 }, corsOrigin: flags.corsOrigin, runLimits: flags.limit,
   });
   const taken = await hitline.start();
   const local = hitline.registry.tenantIds().length === 0;

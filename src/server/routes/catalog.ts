@@ -6,7 +6,7 @@ import type { App, ServerDeps } from '../app-env.js';
 import { refuseOversized } from '../middleware/body-size.js';
 import { uploadFromRequest } from '../uploads/receive-upload.js';
 import { COMMON_ERRORS, json, ProductIdParam } from '../schemas/common.js';
-import { ImportStatus, ListQuery, ProductPage, SearchQuery, SearchResult, UploadForm, UploadSummary, CatalogProduct } from '../schemas/catalog.js';
+import { ImportStatus, ListQuery, ProductPage, SearchQuery, SearchResult, UploadForm, CatalogProduct } from '../schemas/catalog.js';
 import { send, sendImage } from './respond.js';
 
 const imageUrl = (id: string) => `/api/catalog/products/${encodeURIComponent(id)}/image`;
@@ -95,4 +95,3 @@ export function catalogRoutes(app: App, deps: ServerDeps): void {
   );
 }
 
-export { UploadSummary };

@@ -58,7 +58,7 @@ export async function exportZip(runId: string, selected: ReturnType<typeof expor
 
 const COLUMNS: Array<keyof ManifestRow> = ['product', 'preset', 'file', 'width', 'height', 'bytes', 'checks', 'failedChecks', 'aiMetadata', 'review'];
 
-export function manifestCsv(rows: readonly ManifestRow[]): string {
+function manifestCsv(rows: readonly ManifestRow[]): string {
   const cell = (v: unknown) => {
     const s = Array.isArray(v) ? v.join(' ') : v === null || v === undefined ? '' : String(v);
     // Quote always; neutralise spreadsheet formulas (a product id from a CSV could start with =).

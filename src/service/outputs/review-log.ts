@@ -6,7 +6,7 @@ import { appendFile } from 'node:fs/promises';
 import path from 'node:path';
 import { readJsonLines } from '../../util/json-lines.js';
 
-export const REVIEW_FILE = 'review.jsonl';
+const REVIEW_FILE = 'review.jsonl';
 
 export type ReviewAction = 'approve' | 'reject' | 'regenerate' | 'regenerated' | 'regenerate-failed';
 

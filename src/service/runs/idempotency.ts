@@ -12,7 +12,7 @@ import type { Workspace } from '../../pipeline/workspace.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import { ConflictError } from '../errors.js';
 
-export const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
+const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
 const KEY_SHAPE = /^[\x21-\x7e]{1,255}$/;
 
 interface IdempotencyRecord {

@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { BatchEvent } from '../../pipeline/batch/batch-events.js';
 import { readJsonLines } from '../../util/json-lines.js';
 
-export const EVENTS_FILE = 'events.jsonl';
+const EVENTS_FILE = 'events.jsonl';
 
 export type RunStatusName = 'queued' | 'running' | 'cancelling' | 'stopped' | 'cancelled' | 'finished' | 'failed';
 

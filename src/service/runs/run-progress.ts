@@ -4,7 +4,7 @@
  */
 import type { RunEvent } from './run-events.js';
 
-export const PROGRESS_STAGES = ['match', 'analyze', 'generate', 'presets'] as const;
+const PROGRESS_STAGES = ['match', 'analyze', 'generate', 'presets'] as const;
 export type ProgressStage = (typeof PROGRESS_STAGES)[number];
 export type StageState = 'waiting' | 'working' | 'done' | 'cached' | 'failed';
 export type ProductState = 'waiting' | 'working' | 'done' | 'failed' | 'pending';

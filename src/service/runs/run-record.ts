@@ -11,7 +11,7 @@ import { newRunId, type Workspace } from '../../pipeline/workspace.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import { notFound } from '../errors.js';
 
-export const RUN_RECORD_FILE = 'service-run.json';
+const RUN_RECORD_FILE = 'service-run.json';
 /** Run ids as newRunId() makes them; any other string is simply not found (it never reaches a path). */
 const RUN_ID = /^\d{8}-\d{6}-[0-9a-f]{4}$/;
 

@@ -6,10 +6,10 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 const BASE62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-export const KEY_PREFIX = 'hl_';
+const KEY_PREFIX = 'hl_';
 const KEY_BODY_LENGTH = 32;
 /** Characters of a key shown in lists and logs: "hl_" and 9 more, too few to be useful to anyone. */
-export const SHOWN_PREFIX_LENGTH = 12;
+const SHOWN_PREFIX_LENGTH = 12;
 /** What a key looks like; anything else is refused before it is hashed. */
 export const KEY_PATTERN = /^hl_[A-Za-z0-9]{32}$/;
 

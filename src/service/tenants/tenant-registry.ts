@@ -13,8 +13,8 @@ import { writeFileAtomic } from '../../util/atomic-write.js';
 import { acquireWorkspaceLock } from '../../util/workspace-lock.js';
 import { KEY_PATTERN, hashApiKey, newApiKey, sameHash, shownPrefix } from './api-key.js';
 
-export const TENANT_ID_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
-export const REGISTRY_FILE = 'tenants.json';
+const TENANT_ID_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
+const REGISTRY_FILE = 'tenants.json';
 
 const KeyRecord = z.object({
   id: z.string(),
@@ -27,7 +27,7 @@ const KeyRecord = z.object({
   expires: z.string().optional(),
 });
 
-export const WebhookSettings = z.object({ url: z.url({ protocol: /^https?$/ }), secret: z.string().min(16) });
+const WebhookSettings = z.object({ url: z.url({ protocol: /^https?$/ }), secret: z.string().min(16) });
 
 export const TenantSettings = z.object({
   /** Spend allowed per calendar month (UTC), USD; no limit when absent. */

@@ -18,7 +18,7 @@ const S_IFLNK = 0o120000;
 const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
 
 /** True when the file starts like a zip (its content decides, not its name or the request's headers). */
-export async function looksLikeZip(file: string): Promise<boolean> {
+async function looksLikeZip(file: string): Promise<boolean> {
   const handle = await open(file, 'r');
   try {
     const head = Buffer.alloc(4);

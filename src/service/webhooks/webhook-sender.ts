@@ -34,7 +34,7 @@ export interface WebhookSenderOptions {
 }
 
 /** Which run events become webhooks, and their data. */
-export function webhookFor(runId: string, e: RunEvent): { type: WebhookType; data: Record<string, unknown> } | undefined {
+function webhookFor(runId: string, e: RunEvent): { type: WebhookType; data: Record<string, unknown> } | undefined {
   if (e.type === 'product-failed') return { type: 'product.failed', data: { runId, productId: e.productId, stage: e.stage, error: e.error } };
   if (e.type === 'run-status' && e.status === 'finished') return { type: 'run.finished', data: { runId, status: e.status } };
   // A stop the tenant must act on; a server shutdown is not one (the run resumes when the server starts).
