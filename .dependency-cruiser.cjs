@@ -36,14 +36,17 @@ module.exports = {
     layer('pipeline-knows-only-ports', 'pipeline', [...INPUTS, 'ports', 'imaging', 'presets', 'report', 'pipeline']),
     layer('demo-draws-inputs', 'demo', [...INPUTS, 'imaging', 'demo']),
     layer('compose-wires-adapters', 'compose', [...ADAPTER_DEPS, 'adapters', 'presets', 'report', 'pipeline', 'compose']),
-    layer('cli-through-compose', 'cli', [...INPUTS, 'ports', 'imaging', 'presets', 'report', 'pipeline', 'compose', 'demo', 'cli']),
-    layer('server-through-compose', 'server', [...INPUTS, 'ports', 'imaging', 'presets', 'report', 'pipeline', 'compose', 'server']),
-    layer('worker-through-compose', 'worker', [...INPUTS, 'ports', 'imaging', 'presets', 'report', 'pipeline', 'compose', 'worker']),
+    // service/: what the HTTP API, the CLI's tenant commands and (later) queue workers share: tenants, run execution, review, exports.
+    layer('service-over-compose', 'service', [...INPUTS, 'ports', 'imaging', 'presets', 'report', 'pipeline', 'compose', 'service']),
+    // The CLI is the process entry: `hitline serve` starts the server (the server never imports the CLI).
+    layer('cli-through-compose', 'cli', [...INPUTS, 'ports', 'imaging', 'presets', 'report', 'pipeline', 'compose', 'demo', 'service', 'server', 'cli']),
+    layer('server-through-service', 'server', [...INPUTS, 'ports', 'imaging', 'presets', 'report', 'pipeline', 'compose', 'service', 'server']),
+    layer('worker-through-service', 'worker', [...INPUTS, 'ports', 'imaging', 'presets', 'report', 'pipeline', 'compose', 'service', 'worker']),
     {
       name: 'no-unknown-folder',
       severity: 'error',
       comment: 'every source file sits in a known layer (add a rule above for a new folder)',
-      from: { path: '^src/', pathNot: '^src/(util|core|ports|catalog|search|imaging|adapters/(local/(embedder|analyzer|generator)|openrouter|lancedb|milvus|store-rules)|presets|report|pipeline|demo|compose|cli|server|worker)/' },
+      from: { path: '^src/', pathNot: '^src/(util|core|ports|catalog|search|imaging|adapters/(local/(embedder|analyzer|generator)|openrouter|lancedb|milvus|store-rules)|presets|report|pipeline|demo|compose|service|cli|server|worker)/' },
       to: {},
     },
   ],

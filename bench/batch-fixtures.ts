@@ -1,20 +1,22 @@
-/** The batch bench's inputs: photo-like JPEGs, a hit catalog and new products, ingest catalogs, and the fake OpenRouter in its own process. */
-import { fork, type ChildProcess } from 'node:child_process';
+/** The batch bench's inputs: photo-like JPEGs, a hit catalog and new products, and ingest catalogs (the fake OpenRouter is in latency-fake.ts). */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import pMap from 'p-map';
 import sharp from 'sharp';
-import { REPO_ROOT } from '../src/util/paths.js';
 
 export const CATEGORIES = ['midi_dress', 'tshirt', 'handbag', 'sneakers'];
 
-/** A photo-like JPEG: smooth coloured texture, so decoding and resizing cost what real photos cost. */
-export async function photo(file: string, width: number, height: number, seed: number): Promise<void> {
+/** A photo-like JPEG: smooth coloured texture, so decoding, resizing and embedding cost what real photos cost. */
+export async function photoBytes(width: number, height: number, seed: number): Promise<Buffer> {
   const tint = { r: 60 + ((seed * 67) % 180), g: 60 + ((seed * 131) % 180), b: 60 + ((seed * 29) % 180) };
   const noise = await sharp({ create: { width: Math.ceil(width / 8), height: Math.ceil(height / 8), channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 60 } } })
     .png()
     .toBuffer();
-  await sharp(noise).resize(width, height, { kernel: 'cubic' }).tint(tint).jpeg({ quality: 85 }).toFile(file);
+  return sharp(noise).resize(width, height, { kernel: 'cubic' }).tint(tint).jpeg({ quality: 85 }).toBuffer();
+}
+
+export async function photo(file: string, width: number, height: number, seed: number): Promise<void> {
+  await writeFile(file, await photoBytes(width, height, seed));
 }
 
 export interface Catalog {
@@ -39,27 +41,6 @@ export async function batchCatalog(dir: string, products: number): Promise<Catal
   await writeFile(c.catalogCsv, hits.join('\n') + '\n');
   await writeFile(c.newCsv, rows.join('\n') + '\n');
   return c;
-}
-
-/** The fake OpenRouter in a child process; `ask` sends a command and waits for its answer. */
-export interface FakeServer {
-  baseUrl: string;
-  ask: (msg: object) => Promise<any>;
-  child: ChildProcess;
-}
-
-export async function startFake(): Promise<FakeServer> {
-  const child = fork(path.join(REPO_ROOT, 'bench/batch-fake-server.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const baseUrl = await new Promise<string>((resolve, reject) => {
-    child.once('message', (m: any) => (m.ready ? resolve(m.baseUrl) : reject(new Error('fake did not start'))));
-    child.once('exit', (code) => reject(new Error(`fake exited with ${code}`)));
-  });
-  const ask = (msg: object) =>
-    new Promise<any>((resolve) => {
-      child.once('message', resolve);
-      child.send(msg);
-    });
-  return { baseUrl, ask, child };
 }
 
 /** Draws `distinct` photos and writes a products.csv of `rows` rows cycling through them. */

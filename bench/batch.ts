@@ -33,11 +33,11 @@ import { DEFAULT_PROVIDER_LIMITS } from '../src/pipeline/batch/provider-limits.j
 import { OPENROUTER_MODELS } from '../src/adapters/openrouter/models.js';
 import type { SizeTier } from '../src/core/output-sizes.js';
 import { REPO_ROOT } from '../src/util/paths.js';
-import { batchCatalog, photo, startFake, type Catalog, type FakeServer } from './batch-fixtures.js';
+import { batchCatalog, photo, type Catalog } from './batch-fixtures.js';
 import { ingestSections } from './batch-ingest-report.js';
 import { commandLine, loadAverage, writeResults } from './batch-results.js';
 
-const REAL_LATENCY_S = { embed: 0.3, analyze: 4, generate: 12 };
+import { REAL_LATENCY_S, idealBoundSeconds, startFake, type LatencyFake } from './latency-fake.js';
 
 interface Args {
   products: number;
@@ -80,19 +80,6 @@ function parseArgs(argv: string[]): Args {
   return a;
 }
 
-/** The least wall time any schedule could take: per stage, the waves its cap allows, plus the other stages before and after it. */
-export function idealBoundSeconds(n: number, latency: { embed: number; analyze: number; generate: number }, caps: { embed: number; analyze: number; generate: number }): { seconds: number; bindingStage: string } {
-  const order = ['embed', 'analyze', 'generate'] as const;
-  let best = { seconds: 0, bindingStage: '' };
-  order.forEach((stage, i) => {
-    const before = order.slice(0, i).reduce((s, st) => s + latency[st], 0);
-    const after = order.slice(i + 1).reduce((s, st) => s + latency[st], 0);
-    const t = before + Math.ceil(n / caps[stage]) * latency[stage] + after;
-    if (t > best.seconds) best = { seconds: t, bindingStage: stage };
-  });
-  return best;
-}
-
 interface BatchMeasure {
   wallSeconds: number;
   productsPhaseSeconds: number;
@@ -112,7 +99,7 @@ interface BatchMeasure {
   costUsd: number;
 }
 
-async function measureBatch(args: Args, ws: Workspace, catalog: Catalog, fake: FakeServer): Promise<BatchMeasure> {
+async function measureBatch(args: Args, ws: Workspace, catalog: Catalog, fake: LatencyFake): Promise<BatchMeasure> {
   await fake.ask({ cmd: 'reset' });
   const runId = newRunId();
   const ledger = openCostLedger(ws.ledgerFile);

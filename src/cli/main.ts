@@ -18,6 +18,8 @@ import { searchCommand } from './commands/search.js';
 import { doctorCommand } from './commands/doctor.js';
 import { migrateCommand } from './commands/migrate.js';
 import { presetsCommand } from './commands/presets.js';
+import { serveCommand } from './commands/serve.js';
+import { tenantsAdd, tenantsList, tenantsRevoke, tenantsRotate, tenantsSet } from './commands/tenants.js';
 
 const DEMO_WORKSPACE = 'hitline-demo';
 
@@ -45,6 +47,60 @@ function globalOptions(cmd: Command): Command {
     .option('--offline', 'use only the offline adapters, even when OPENROUTER_API_KEY is set')
     .addOption(new Option('--store <kind>', 'vector store: lancedb (a folder in the workspace) or milvus (MILVUS_ADDRESS...)').choices(['lancedb', 'milvus']))
     .addOption(new Option('--progress <mode>', 'progress display').choices(['auto', 'tty', 'json', 'quiet']).default('auto'));
+}
+
+/** Options of the tenant settings, shared by `tenants add` and `tenants set`. */
+function tenantSettingOptions(cmd: Command): Command {
+  return cmd
+    .option('--monthly-budget <usd>', 'spend allowed per calendar month (UTC), in US dollars ("none" removes it)')
+    .option('--default-preset <id>', 'a preset made when a run names none (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
+    .option('--webhook-url <url>', 'POST run.finished, run.stopped and product.failed events here (prints a new signing secret)');
+}
+
+function serverCommands(program: Command, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream, setExit: (code: number) => void): void {
+  program
+    .command('serve')
+    .description('run hitline as an HTTP service: tenants, catalog, match, asynchronous runs, review and exports (API under /api, OpenAPI at /openapi.json)')
+    .option('-w, --workspace <dir>', 'server workspace: tenants.json and one workspace per tenant under tenants/', DEFAULT_WORKSPACE)
+    .option('--host <address>', 'address to listen on; without tenants only a loopback address is allowed', '127.0.0.1')
+    .option('--port <n>', 'port (0: any free port)', (v: string) => (v === '0' ? 0 : positiveInt('--port', 65_535)(v)), 8787)
+    .option('--max-runs <n>', 'runs executing at once', positiveInt('--max-runs', 64), 1)
+    .option('--rate-limit <n>', 'requests per second per API key (bursts of twice that)', positiveInt('--rate-limit', 100_000), 20)
+    .option('--grace-seconds <n>', 'on SIGTERM, how long running runs get to finish their calls in flight', positiveInt('--grace-seconds', 3600), 30)
+    .option('--cors-origin <origin>', 'allow browser calls from this origin (CORS is off by default)')
+    .addOption(
+      new Option('--limit <spec>', "cap every run's calls, as `hitline run --limit`: TARGET=INFLIGHT[,N/DURATION] (repeatable)")
+        .argParser((v: string, all: LimitSpec[]) => [...all, parseLimitSpec(v)])
+        .default([], 'OpenRouter 32 in flight, 600/min; 8 per model'),
+    )
+    .option('--offline', 'use only the offline adapters, even when OPENROUTER_API_KEY is set')
+    .action(async (o) => setExit(await serveCommand(o, stdout, stderr)));
+
+  const tenants = program.command('tenants').description("manage a server's tenants and their API keys (keys are printed once, stored hashed)");
+  const ws = (cmd: Command) => cmd.option('-w, --workspace <dir>', 'server workspace (as given to hitline serve)', DEFAULT_WORKSPACE);
+  tenantSettingOptions(ws(tenants.command('add')))
+    .description('add a tenant; prints its API key as the last line of stdout')
+    .argument('<id>', 'tenant id: 1-40 lowercase letters, digits and dashes')
+    .action(async (id: string, o) => setExit(await tenantsAdd(o.workspace, id, o, stdout)));
+  ws(tenants.command('list'))
+    .description('list tenants, their settings and their keys (prefixes only)')
+    .option('--json', 'print as JSON')
+    .action(async (o) => setExit(await tenantsList(o.workspace, Boolean(o.json), stdout)));
+  ws(tenants.command('rotate'))
+    .description('make a new key for a tenant (printed as the last line); the old ones are revoked, or kept for --grace minutes')
+    .argument('<id>')
+    .option('--grace <minutes>', 'keep the old keys working this many minutes', nonNegativeNumber('--grace'), 0)
+    .action(async (id: string, o) => setExit(await tenantsRotate(o.workspace, id, o.grace, stdout)));
+  ws(tenants.command('revoke'))
+    .description('revoke one key of a tenant, named by the prefix `tenants list` shows')
+    .argument('<id>')
+    .argument('<prefix>')
+    .action(async (id: string, prefix: string, o) => setExit(await tenantsRevoke(o.workspace, id, prefix, stdout)));
+  tenantSettingOptions(ws(tenants.command('set')))
+    .description("change a tenant's settings")
+    .argument('<id>')
+    .option('--no-webhook', 'remove the webhook')
+    .action(async (id: string, o) => setExit(await tenantsSet(o.workspace, id, o, stdout)));
 }
 
 export function buildProgram(stdout: NodeJS.WritableStream, setExit: (code: number) => void, stderr: NodeJS.WritableStream = process.stderr): Command {
@@ -133,6 +189,8 @@ export function buildProgram(stdout: NodeJS.WritableStream, setExit: (code: numb
     .option('--presets-file <file>', 'preset overrides and additions (default: <workspace>/presets.json if present)')
     .option('--json', 'print the presets as JSON')
     .action(async (o, cmd: Command) => setExit(await presetsCommand(o, await commandContext(readOnly(cmd), stdout))));
+
+  serverCommands(program, stdout, stderr, setExit);
 
   globalOptions(program.command('doctor'))
     .description('check the OpenRouter key and models, the adapters each stage will use, and the store')

@@ -44,9 +44,10 @@ export async function deliverPresets(request: DeliverPresetsRequest): Promise<De
   const outputs: PresetImageRecord[] = [];
   for (const preset of request.presets) {
     const count = preset.source === 'cutout' ? 1 : Math.max(1, Math.floor(request.variants ?? 1));
-    for (let variant = 1; variant <= count; variant++) {
+    const first = Math.max(1, Math.floor(request.firstVariant ?? 1));
+    for (let variant = first; variant < first + count; variant++) {
       request.signal?.throwIfAborted();
-      const record = preset.source === 'cutout' ? await deliverMainImage(ctx, preset) : await deliverGenerated(ctx, preset, variant);
+      const record = preset.source === 'cutout' ? await deliverMainImage(ctx, preset, variant) : await deliverGenerated(ctx, preset, variant);
       outputs.push(record);
       request.onImage?.(record);
     }
@@ -69,9 +70,9 @@ function cleanCopy(copy: ProductCopy, warnings: string[]): ProductCopy {
 // ---------------------------------------------------------------------------------------------
 // Main images
 
-async function deliverMainImage(ctx: DeliveryContext, preset: Preset): Promise<PresetImageRecord> {
+async function deliverMainImage(ctx: DeliveryContext, preset: Preset, variant: number): Promise<PresetImageRecord> {
   const t0 = performance.now();
-  const base = emptyRecord(preset, 1, 'cutout');
+  const base = emptyRecord(preset, variant, 'cutout');
   try {
     const main = await renderMainImage(ctx.request.productImage, preset, { cutout: ctx.cutout });
     const provenance = { sourceType: 'algorithmicallyEnhanced' as const, syntheticPerformer: false };
@@ -82,7 +83,7 @@ async function deliverMainImage(ctx: DeliveryContext, preset: Preset): Promise<P
       checkWhiteBackground(decoded, { productMask: main.productMask }),
       checkFill(decoded, preset.minFill),
     ];
-    const file = fileName(preset, 1);
+    const file = fileName(preset, variant);
     await writeFileAtomic(path.join(ctx.request.outputDir, file), encoded.bytes);
     const seconds = since(t0);
     return {

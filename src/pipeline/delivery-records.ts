@@ -38,6 +38,8 @@ export interface DeliverPresetsRequest {
   outputDir: string;
   /** Images per generated preset (default 1). Cutout presets make one: every variant would be identical. */
   variants?: number;
+  /** The number of the first variant (default 1); a regeneration asks for the next free one. */
+  firstVariant?: number;
   staged?: boolean;
   thresholds?: Partial<FidelityThresholds>;
   /** Force the contains-synthetic-performer tag on or off; default: when a generative model was asked for a person. */

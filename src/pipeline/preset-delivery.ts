@@ -21,6 +21,8 @@ export interface PresetDeliveryOptions {
   embedder: Embedder;
   store: VectorStore;
   variants: number;
+  /** The first variant's number (default 1; a regeneration asks for the next free one). */
+  firstVariant?: number;
   staged: boolean;
   /** How many top hits go to the generator as references. */
   references: number;
@@ -48,7 +50,7 @@ export function presetDeliveryStep(options: PresetDeliveryOptions) {
     const { outputs, warnings } = await deliverPresets({
       product: summary.product, productImage: await readFile(summary.imagePath), references, brief: summary.brief,
       presets: options.presets, generator: options.generator, embedder: options.embedder, outputDir: productFolder,
-      variants: options.variants, staged: options.staged, escalationGenerator: options.escalationGenerator,
+      variants: options.variants, firstVariant: options.firstVariant, staged: options.staged, escalationGenerator: options.escalationGenerator,
       visionChecker: options.visionCheckerFor?.(summary.newId),
     });
     summary.presets = outputs;

@@ -107,8 +107,7 @@ export class RunJournal<Request = unknown, Summary = unknown> {
   }
 
   async productFinished(newId: string, imageHash: string, summary: Summary, now = new Date()): Promise<void> {
-    const record: JournalRecord<Summary> = { type: 'product', time: now.toISOString(), newId, imageHash, summary };
-    await appendFile(path.join(this.runDir, JOURNAL_FILE), `\n${JSON.stringify(record)}`, { flag: 'a' });
+    await appendJournalRecord(this.runDir, { type: 'product', time: now.toISOString(), newId, imageHash, summary });
   }
 
   /** Marks the run finished, or stopped with a reason; closes this session. */
@@ -124,6 +123,14 @@ export class RunJournal<Request = unknown, Summary = unknown> {
   private save(): Promise<void> {
     return writeFileAtomic(path.join(this.runDir, MANIFEST_FILE), JSON.stringify(this.manifest, null, 2));
   }
+}
+
+/**
+ * Appends a product's record; the last one of a product wins. Also how a finished product gets a changed
+ * record outside a session (a regenerated output): the caller holds the run's lock.
+ */
+export async function appendJournalRecord<Summary>(runDir: string, record: JournalRecord<Summary>): Promise<void> {
+  await appendFile(path.join(runDir, JOURNAL_FILE), `\n${JSON.stringify(record)}`, { flag: 'a' });
 }
 
 export async function readJournal<Summary>(file: string): Promise<Map<string, JournalRecord<Summary>>> {
