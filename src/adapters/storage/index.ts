@@ -1,0 +1,1 @@
+export { FolderStorage } from './folder-storage.js';
