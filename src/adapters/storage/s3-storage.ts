@@ -122,8 +122,19 @@ export class S3Storage implements BlobStorage {
       if ((err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode !== 404) {
         throw s3Error(err, { action: `look for ${key}`, bucket: this.bucket, where: this.where, secrets: this.secrets });
       }
-      if (!this.bucketSeen) await this.call('open the bucket', () => this.client.send(new HeadBucketCommand({ Bucket: this.bucket })));
+      if (!this.bucketSeen) await this.checkBucketExists(`look for ${key}`);
       return false;
+    }
+  }
+
+  /** Throws the NoSuchBucket error (or any other failure) unless the bucket exists; HeadBucket's 404 has no body either. */
+  private async checkBucketExists(action: string): Promise<void> {
+    try {
+      await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }));
+      this.bucketSeen = true;
+    } catch (err) {
+      const missing = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404;
+      throw s3Error(missing ? { name: 'NoSuchBucket', $metadata: { httpStatusCode: 404 } } : err, { action, bucket: this.bucket, where: this.where, secrets: this.secrets });
     }
   }
 
