@@ -1,6 +1,7 @@
 /**
  * `hitline doctor`'s checks, shared by every entry point: which adapter each stage uses, the paid provider
- * (key, credits, models), and the store (reachable, which embedder filled it).
+ * (key, credits, models), the store (reachable, which embedder filled it) and the blob storage runs share
+ * (which one, reachable, writable; its credentials never printed).
  */
 import { createOpenRouterClient } from '../adapters/openrouter/client.js';
 import { runOpenRouterDoctor, type DoctorCheck } from '../adapters/openrouter/doctor.js';
@@ -8,6 +9,7 @@ import { OPENROUTER_MODELS } from '../adapters/openrouter/models.js';
 import { newRunId } from '../pipeline/workspace.js';
 import { createEmbedder, openStore, resolveStage } from './adapters.js';
 import { adapterSettings, type HitlineContext } from './context.js';
+import { createBlobStorage, describeStorage, storageSettingsFromEnv, type StorageSettings } from './storage.js';
 
 export type { DoctorCheck };
 
@@ -40,7 +42,29 @@ export async function doctorChecks(ctx: HitlineContext): Promise<DoctorCheck[]> 
   }
 
   checks.push(await storeCheck(ctx));
+  checks.push(await storageCheck(ctx));
   return checks;
+}
+
+/** Writes, reads back and deletes a small blob in the configured storage (errors come without credentials). */
+async function storageCheck(ctx: HitlineContext): Promise<DoctorCheck> {
+  let settings: StorageSettings;
+  try {
+    settings = storageSettingsFromEnv(ctx.env, ctx.ws.root, ctx.config.storage);
+  } catch (err) {
+    return { check: 'storage', ok: false, detail: (err as Error).message, hint: (err as { hint?: string }).hint };
+  }
+  // One attempt: doctor reports a fault at once instead of retrying it with backoff.
+  const storage = createBlobStorage(settings.kind === 's3' ? { ...settings, s3: { ...settings.s3, maxAttempts: 1 } } : settings);
+  const which = describeStorage(settings, storage);
+  try {
+    await storage.check();
+    return { check: 'storage', ok: true, detail: `${which}: reachable and writable` };
+  } catch (err) {
+    return { check: 'storage', ok: false, detail: `${which}: ${(err as Error).message}`, hint: (err as { hint?: string }).hint };
+  } finally {
+    await storage.close?.();
+  }
 }
 
 async function storeCheck(ctx: HitlineContext): Promise<DoctorCheck> {

@@ -2,7 +2,8 @@
  * A real S3-compatible server for tests and benchmarks: s3rver (npm, a devDependency) in its own Node
  * process, on a free loopback port, keeping its objects in a new temporary folder, with one bucket made
  * and a fresh random access key pair (so a test can look for the credentials in what hitline prints).
- * s3rver is a local test server, not AWS S3: it checks SigV4 signatures, paging and error codes, but
+ * s3rver is a local test server, not AWS S3: it speaks S3's REST API with its paging and error codes and
+ * refuses unknown access key ids, but does NOT verify SigV4 signatures (a wrong secret is accepted), and it
  * writes objects in place (a reader racing a writer can see a partial object, which S3 never shows), and
  * a listing that needs more than one page skips a key like "a.bin" that sorts before a sibling folder "a/"
  * (it walks folders in file-system order, then drops keys up to the page's last key). It runs

@@ -1,5 +1,6 @@
 /**
- * S3Storage's failures: each one provoked for real (s3rver with wrong credentials or a missing bucket, a
+ * S3Storage's failures: each one provoked for real (s3rver with an unknown access key id (it does not check
+ * signatures, so a wrong secret alone is not refused there) or a missing bucket, a
  * closed port, a server that never answers, a server that echoes the request's signature back), mapped to
  * a HitlineError with a hint, and none of them holding the access key id or the secret anywhere.
  */
@@ -148,6 +149,22 @@ describe('S3Storage', () => {
       expectNoCredentials(error);
     } finally {
       await echo.close();
+    }
+  });
+
+  it('reports a wrong secret (SignatureDoesNotMatch, as AWS and MinIO answer it) as access denied, without the key id it echoes', async () => {
+    const strict = await fakeServer((req, res) => {
+      const keyId = /Credential=([^/]+)/.exec(req.headers.authorization ?? '')?.[1] ?? '';
+      res.writeHead(403, { 'content-type': 'application/xml' });
+      res.end(`<?xml version="1.0"?><Error><Code>SignatureDoesNotMatch</Code><Message>The request signature we calculated does not match the signature you provided.</Message><AWSAccessKeyId>${keyId}</AWSAccessKeyId></Error>`);
+    });
+    try {
+      const error = await failure(() => storage({ endpoint: strict.endpoint }).put('a.bin', Buffer.from('x')));
+      expect(error.message).toMatch(/access denied \(SignatureDoesNotMatch\)/);
+      expect(error.stopsRun).toBe('auth');
+      expectNoCredentials(error);
+    } finally {
+      await strict.close();
     }
   });
 
