@@ -3,6 +3,7 @@
  * (key, credits, models), the store (reachable, which embedder filled it) and the blob storage runs share
  * (which one, reachable, writable; its credentials never printed).
  */
+import { existsSync } from 'node:fs';
 import { createOpenRouterClient } from '../adapters/openrouter/client.js';
 import { runOpenRouterDoctor, type DoctorCheck } from '../adapters/openrouter/doctor.js';
 import { OPENROUTER_MODELS } from '../adapters/openrouter/models.js';
@@ -53,6 +54,12 @@ async function storageCheck(ctx: HitlineContext): Promise<DoctorCheck> {
     settings = storageSettingsFromEnv(ctx.env, ctx.ws.root, ctx.config.storage);
   } catch (err) {
     return { check: 'storage', ok: false, detail: (err as Error).message, hint: (err as { hint?: string }).hint };
+  }
+  // The default folder is made by the first run that shares work; doctor does not create it (it works on a
+  // read-only workspace), but checks a folder that exists or was configured.
+  const configuredDir = ctx.env.HITLINE_STORAGE_DIR?.trim() || ctx.config.storage?.dir;
+  if (settings.kind === 'folder' && !configuredDir && !existsSync(settings.dir)) {
+    return { check: 'storage', ok: true, detail: `folder ${settings.dir} (not created yet: the first run that uses it creates it)` };
   }
   // One attempt: doctor reports a fault at once instead of retrying it with backoff.
   const storage = createBlobStorage(settings.kind === 's3' ? { ...settings, s3: { ...settings.s3, maxAttempts: 1 } } : settings);

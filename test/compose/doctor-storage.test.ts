@@ -2,7 +2,8 @@
  * `hitline doctor` checks the blob storage runs share: the real CLI in its own process, against s3rver
  * up, s3rver stopped, and the default folder; the S3 credentials never appear in what it prints.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +20,7 @@ let ws: string;
 beforeAll(async () => {
   s3 = await startS3Server();
   ws = await mkdtemp(path.join(os.tmpdir(), 'hitline-doctor-storage-'));
+  await writeFile(path.join(ws, 'config.json'), '{}');
 }, 60_000);
 afterAll(async () => {
   await s3?.stop();
@@ -67,9 +69,15 @@ describe('hitline doctor: storage', () => {
     expect(wrongKey.out).not.toContain(s3.secretAccessKey);
   }, 120_000);
 
-  it('checks the default folder storage in the workspace', async () => {
-    const { report } = await doctor({});
-    expect(storageCheck(report!)).toEqual({ check: 'storage', ok: true, detail: `folder ${path.join(ws, 'storage')}: reachable and writable` });
+  it('checks a folder storage; the default one only once it exists (doctor creates nothing in the workspace)', async () => {
+    const fresh = await doctor({});
+    expect(storageCheck(fresh.report!)).toEqual({ check: 'storage', ok: true, detail: `folder ${path.join(ws, 'storage')} (not created yet: the first run that uses it creates it)` });
+    expect(existsSync(path.join(ws, 'storage'))).toBe(false);
+    const shared = path.join(ws, 'shared-storage');
+    const configured = await doctor({ HITLINE_STORAGE_DIR: shared });
+    expect(storageCheck(configured.report!)).toEqual({ check: 'storage', ok: true, detail: `folder ${shared}: reachable and writable` });
+    const blocked = await doctor({ HITLINE_STORAGE_DIR: path.join(ws, 'config.json', 'x') });
+    expect(storageCheck(blocked.report!)).toMatchObject({ ok: false, detail: expect.stringMatching(/a part of the path is a file, not a folder/) });
   }, 120_000);
 
   it('fails the storage check, retryable hint and all, once the S3 server is down (printed, no secret)', async () => {
