@@ -1,12 +1,15 @@
 /**
- * `hitline doctor` checks the blob storage runs share: the real CLI in its own process, against s3rver
- * up, s3rver stopped, and the default folder; the S3 credentials never appear in what it prints.
+ * `hitline doctor` checks the blob storage runs share: the real CLI in its own process against s3rver up,
+ * misconfigured and stopped (the S3 credentials never appear in what it prints), and doctor's checks in
+ * this process for the folder storage and bad settings.
  */
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { doctorChecks } from '../../src/compose/doctor.js';
+import { openHitlineContext } from '../../src/compose/context.js';
 import { startS3Server, type S3TestServer } from '../helpers/s3-server.js';
 import { spawnCli } from '../helpers/spawn-cli.js';
 
@@ -44,7 +47,27 @@ async function doctor(env: Record<string, string>, json = true): Promise<{ code:
 
 const storageCheck = (report: DoctorJson) => report.checks.find((c) => c.check === 'storage');
 
+/** doctor's checks in this process (faster than the CLI), offline, on the read-only view of the workspace. */
+async function storageCheckInProcess(env: Record<string, string>): Promise<DoctorJson['checks'][number] | undefined> {
+  const ctx = await openHitlineContext({ workspace: ws, offline: true, readOnly: true }, env);
+  return (await doctorChecks(ctx)).find((c) => c.check === 'storage');
+}
+
 describe('hitline doctor: storage', () => {
+  it('checks a folder storage; the default one only once it exists (doctor creates nothing in the workspace)', async () => {
+    const fresh = await storageCheckInProcess({});
+    expect(fresh).toEqual({ check: 'storage', ok: true, detail: `folder ${path.join(ws, 'storage')} (not created yet: the first run that uses it creates it)` });
+    expect(existsSync(path.join(ws, 'storage'))).toBe(false);
+    const shared = path.join(ws, 'shared-storage');
+    expect(await storageCheckInProcess({ HITLINE_STORAGE_DIR: shared })).toEqual({ check: 'storage', ok: true, detail: `folder ${shared}: reachable and writable` });
+    const blocked = await storageCheckInProcess({ HITLINE_STORAGE_DIR: path.join(ws, 'config.json', 'x') });
+    expect(blocked).toMatchObject({ ok: false, detail: expect.stringMatching(/a part of the path is a file, not a folder/) });
+  }, 60_000);
+
+  it('names the variable of a bad setting', async () => {
+    expect(await storageCheckInProcess({ HITLINE_STORAGE: 's3' })).toMatchObject({ ok: false, detail: expect.stringMatching(/^HITLINE_S3_BUCKET is not set/) });
+  }, 60_000);
+
   it('says which S3 bucket is used and that it is reachable and writable, without the credentials', async () => {
     const { code, out, report } = await doctor(s3Env());
     expect(storageCheck(report!)).toEqual({
@@ -69,17 +92,6 @@ describe('hitline doctor: storage', () => {
     expect(wrongKey.out).not.toContain(s3.secretAccessKey);
   }, 120_000);
 
-  it('checks a folder storage; the default one only once it exists (doctor creates nothing in the workspace)', async () => {
-    const fresh = await doctor({});
-    expect(storageCheck(fresh.report!)).toEqual({ check: 'storage', ok: true, detail: `folder ${path.join(ws, 'storage')} (not created yet: the first run that uses it creates it)` });
-    expect(existsSync(path.join(ws, 'storage'))).toBe(false);
-    const shared = path.join(ws, 'shared-storage');
-    const configured = await doctor({ HITLINE_STORAGE_DIR: shared });
-    expect(storageCheck(configured.report!)).toEqual({ check: 'storage', ok: true, detail: `folder ${shared}: reachable and writable` });
-    const blocked = await doctor({ HITLINE_STORAGE_DIR: path.join(ws, 'config.json', 'x') });
-    expect(storageCheck(blocked.report!)).toMatchObject({ ok: false, detail: expect.stringMatching(/a part of the path is a file, not a folder/) });
-  }, 120_000);
-
   it('fails the storage check, retryable hint and all, once the S3 server is down (printed, no secret)', async () => {
     const env = s3Env();
     await s3.stop();
@@ -91,9 +103,4 @@ describe('hitline doctor: storage', () => {
     expect(out).not.toContain(env.HITLINE_S3_SECRET_ACCESS_KEY);
   }, 120_000);
 
-  it('names the variable of a bad setting', async () => {
-    const { code, report } = await doctor({ HITLINE_STORAGE: 's3' });
-    expect(code).toBe(1);
-    expect(storageCheck(report!)).toMatchObject({ ok: false, detail: expect.stringMatching(/^HITLINE_S3_BUCKET is not set/) });
-  }, 120_000);
 });
