@@ -14,6 +14,7 @@ const require = createRequire(import.meta.url);
 const ASSETS: Record<string, { file: () => string; type: string }> = {
   'htmx.min.js': { file: () => require.resolve('htmx.org/dist/htmx.min.js'), type: 'text/javascript; charset=utf-8' },
   'app.js': { file: () => fileURLToPath(new URL('./assets/app.js', import.meta.url)), type: 'text/javascript; charset=utf-8' },
+  'icon.svg': { file: () => fileURLToPath(new URL('./assets/icon.svg', import.meta.url)), type: 'image/svg+xml' },
   'app.css': { file: () => fileURLToPath(new URL('./assets/app.css', import.meta.url)), type: 'text/css; charset=utf-8' },
 };
 

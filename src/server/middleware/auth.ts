@@ -6,26 +6,14 @@
  * tenant and needs no key; a keyless state-changing request from another site's page is refused there.
  * A missing, unknown, revoked or expired key is a 401 that does not say which.
  */
-import type { Context, MiddlewareHandler } from 'hono';
+import type { MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
+import { fromAnotherSite } from '../../web/same-site.js';
 import { SESSION_COOKIE } from '../../web/sessions.js';
 import { errorJson } from '../errors.js';
 import { LOCAL_PRINCIPAL, type AppEnv, type ServerDeps } from '../app-env.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-
-/** Sec-Fetch-Site (every current browser sends it) or, failing that, an Origin of another host. */
-function fromAnotherSite(c: Context): boolean {
-  const site = c.req.header('sec-fetch-site');
-  if (site) return site !== 'same-origin' && site !== 'none';
-  const origin = c.req.header('origin');
-  if (!origin) return false;
-  try {
-    return new URL(origin).host !== c.req.header('host');
-  } catch {
-    return true;
-  }
-}
 
 export function authenticate(deps: ServerDeps): MiddlewareHandler<AppEnv> {
   return async (c, next) => {

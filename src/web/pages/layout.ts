@@ -37,7 +37,7 @@ export function page(c: Context<WebEnv>, title: string, section: Section, body: 
 <title>${title} · hitline</title>
 <meta name="htmx-config" content="${HTMX_CONFIG}">
 ${session ? html`<meta name="csrf-token" content="${session.csrf}">` : ''}
-<link rel="stylesheet" href="/assets/app.css">
+<link rel="icon" href="/assets/icon.svg" type="image/svg+xml"><link rel="stylesheet" href="/assets/app.css">
 <script src="/assets/htmx.min.js" defer></script><script src="/assets/app.js" defer></script>
 </head>
 <body${session ? html` hx-headers="${JSON.stringify({ 'X-CSRF-Token': session.csrf })}"` : ''}>

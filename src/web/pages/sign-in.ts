@@ -8,6 +8,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { html } from 'hono/html';
 import { isLang, LANG_COOKIE } from '../i18n/index.js';
 import { signedIn } from '../guard.js';
+import { fromAnotherSite } from '../same-site.js';
 import { SESSION_COOKIE } from '../sessions.js';
 import type { WebDeps, WebEnv } from '../web-env.js';
 import { page } from './layout.js';
@@ -15,17 +16,6 @@ import { page } from './layout.js';
 /** Only a path of this site is a place to go back to (never `//other.site` or `https://...`). */
 export function localPath(value: string | undefined, fallback = '/'): string {
   return value && value.startsWith('/') && !value.startsWith('//') && !value.startsWith('/\\') ? value : fallback;
-}
-
-/** A form posted from another site carries its Origin; the sign-in form of this site carries ours (or none). */
-function sameOrigin(c: Context): boolean {
-  const origin = c.req.header('origin');
-  if (!origin || origin === 'null') return origin !== 'null';
-  try {
-    return new URL(origin).host === (c.req.header('host') ?? new URL(c.req.url).host);
-  } catch {
-    return false;
-  }
 }
 
 export function signInRoutes(web: Hono<WebEnv>, deps: WebDeps): void {
@@ -47,7 +37,7 @@ ${deps.localPrincipal && deps.registry.tenantIds().length === 0 ? html`<form met
   web.get('/sign-in', (c) => form(c, false));
 
   web.post('/sign-in', async (c) => {
-    if (!sameOrigin(c)) return form(c, true);
+    if (fromAnotherSite(c)) return form(c, true); // login CSRF: no signing a browser into someone else's tenant
     const body = await c.req.parseBody();
     const key = typeof body.key === 'string' ? body.key.trim() : '';
     const local = deps.localPrincipal && body.local === '1' && deps.registry.tenantIds().length === 0 ? deps.localPrincipal : undefined;
