@@ -1,4 +1,4 @@
-/** An upload of new products with its rows as the CLI's reader reads them (for matches and photo thumbnails). */
+/** An upload of new products with its rows as the CLI's reader reads them (for matches and photo thumbnails); `imagePath` made absolute. */
 import path from 'node:path';
 import { readNewProducts } from '../catalog/read-catalog.js';
 import type { NewProduct } from '../core/product.js';
@@ -10,5 +10,5 @@ export async function newProductsOf(tenant: TenantContext, uploadId: string): Pr
   const upload = await readUpload(tenant.hitline.ws, uploadId);
   if (upload.kind !== 'new-products') throw notFound(`upload ${uploadId}`);
   const read = await readNewProducts(path.join(upload.dir, upload.csvFile), path.join(upload.dir, upload.imagesDir));
-  return { upload, rows: read.rows.map((r) => r.value) };
+  return { upload, rows: read.rows.map((r) => ({ ...r.value, imagePath: r.imageAbsPath })) };
 }

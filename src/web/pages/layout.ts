@@ -15,10 +15,10 @@ export type Section = 'catalog' | 'new' | 'runs' | 'none';
 
 /**
  * htmx settings: no eval, no inline indicator styles (the CSP forbids both), no page snapshots in
- * localStorage; error answers are swapped too (guard.ts points them at the #flash live region).
+ * localStorage, no style attributes carried across a swap; error answers are swapped too (guard.ts points them at the #flash live region).
  */
 const HTMX_CONFIG = JSON.stringify({
-  includeIndicatorStyles: false, allowEval: false, allowScriptTags: false, historyCacheSize: 0, refreshOnHistoryMiss: true, selfRequestsOnly: true,
+  includeIndicatorStyles: false, attributesToSettle: ['class', 'width', 'height'], allowEval: false, allowScriptTags: false, historyCacheSize: 0, refreshOnHistoryMiss: true, selfRequestsOnly: true,
   responseHandling: [{ code: '204', swap: false }, { code: '[23]..', swap: true }, { code: '[45]..', swap: true, error: true }],
 });
 
