@@ -9,6 +9,7 @@
  */
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { compress } from 'hono/compress';
 import type { Logger } from '../service/log.js';
 import { assetRoutes } from './assets.js';
 import { onWebError, withLanguage } from './guard.js';
@@ -33,6 +34,7 @@ export function buildWebApp(deps: WebDeps, logger: Logger): Hono<WebEnv> {
   for (const p of WEB_PATHS) {
     web.use(p, withLanguage());
     web.use(p, bodyLimit({ maxSize: FORM_BYTES }));
+    web.use(p, compress()); // pages and scripts (a review page of 50 products is ~700 KB of HTML, ~10× less gzipped); images are left as they are
   }
   assetRoutes(web);
   signInRoutes(web, deps);

@@ -40,10 +40,15 @@ function pendingRegenerations(entries: Awaited<ReturnType<typeof readReviews>>):
   return new Set([...open].filter(([, n]) => n > 0).map(([id]) => id));
 }
 
-async function loadRun(tenant: TenantContext, runId: string): Promise<{ ctx: RowContext; products: RunProductView[] }> {
+/** What rendering a row or a cell needs besides the product: the run's preset order and the regenerations under way. */
+async function rowContext(tenant: TenantContext, runId: string): Promise<RowContext> {
   const record = await readRunRecord(tenant.hitline.ws, runId);
-  const [products, reviews] = await Promise.all([runProducts(tenant, runId), readReviews(runDirOf(tenant.hitline.ws, runId))]);
-  return { ctx: { runId, presetOrder: [...record.request.presets, 'promo'], regenerating: pendingRegenerations(reviews) }, products };
+  return { runId, presetOrder: [...record.request.presets, 'promo'], regenerating: pendingRegenerations(await readReviews(runDirOf(tenant.hitline.ws, runId))) };
+}
+
+async function loadRun(tenant: TenantContext, runId: string): Promise<{ ctx: RowContext; products: RunProductView[] }> {
+  const [ctx, products] = await Promise.all([rowContext(tenant, runId), runProducts(tenant, runId)]);
+  return { ctx, products };
 }
 
 /** Products with an output still to review; those with a failed check first. */
@@ -101,8 +106,7 @@ ${pager}`);
       const reason = action === 'reject' ? String((await c.req.parseBody()).reason ?? '') : '';
       const output = await reviewOutput(tenant, deps.executor, runId, c.req.param('outputId'), action === 'approve' ? { action } : { action, reason }, actor(c));
       if (!isHtmx(c)) return back(c, runId, `o-${output.id}`);
-      const { ctx } = await loadRun(tenant, runId);
-      return c.html(outputCell(c, ctx, output));
+      return c.html(outputCell(c, await rowContext(tenant, runId), output));
     });
   decide('approve');
   decide('reject');
