@@ -176,8 +176,9 @@ Each product has ${PRESETS.length} preset outputs and its promo image, so a page
 All times from navigation start of the review grid's page 1 (50 of ${a.products} products), signed in, empty browser cache:
 FCP = first contentful paint; DCL = DOMContentLoaded (htmx and app.js have run: buttons and keys work); approve = the
 first pending output's Approve clicked at DCL and its cell back, approved; load = the load event (thumbnails in view);
-all thumbnails = scrolling through the page until every lazy thumbnail is in. Transfer sizes as the browser counted them
-(HTML uncompressed; thumbnails are 240-px WebP).
+all thumbnails = scrolling through the page (half a screen every 60 ms) until every lazy thumbnail is in. Transfer sizes
+as the browser counted them (HTML gzipped; thumbnails are 240-px WebP). The Approve click waits for a free connection
+behind the thumbnails in view (Chromium opens 6 per host over HTTP/1.1), which is most of the time between DCL and its answer.
 
 | visit | FCP | DCL | approve answered | load | all thumbnails (scrolled) | HTML | until load | whole page 1 |
 |---|---|---|---|---|---|---|---|---|

@@ -142,6 +142,7 @@ export const en = {
   'review.state.rejected': 'rejected: {reason}',
   'review.checksPassed': 'checks passed',
   'review.checksFailed': 'checks failed',
+  'review.allChecks': 'all {n} checks',
   'review.unchecked': 'no preset checks (promo image)',
   'review.regeneratedFrom': 'remake of an earlier output',
   'review.failedProduct': 'This product failed: {error}',

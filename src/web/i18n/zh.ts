@@ -144,6 +144,7 @@ export const zh: Record<MessageKey, string> = {
   'review.state.rejected': '已拒绝：{reason}',
   'review.checksPassed': '检查通过',
   'review.checksFailed': '检查未通过',
+  'review.allChecks': '全部 {n} 项检查',
   'review.unchecked': '无规格检查（宣传图）',
   'review.regeneratedFrom': '由之前的图片重新生成',
   'review.failedProduct': '此商品失败：{error}',

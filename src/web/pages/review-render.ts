@@ -51,7 +51,7 @@ export function outputCell(c: Context<WebEnv>, r: RowContext, o: RunOutput): Htm
     o.checks === null ? html`<p class="check unchecked">${t('review.unchecked')}</p>`
     : html`<p class="check ${failed.length ? 'fail' : 'pass'}">${failed.length ? `✗ ${t('review.checksFailed')}` : `✓ ${t('review.checksPassed')}`}</p>
 ${failed.length ? html`<ul class="reasons">${failed.map((x) => html`<li><strong>${x.check}</strong>: ${x.detail}</li>`)}</ul>` : ''}
-<details class="all-checks"><summary>${o.checks.length}</summary><ul>${o.checks.map((x) => html`<li class="${x.passed ? 'pass' : 'fail'}">${x.passed ? '✓' : '✗'} ${x.check}: ${x.detail}</li>`)}</ul></details>`;
+<details class="all-checks"><summary>${t('review.allChecks', { n: o.checks.length })}</summary><ul>${o.checks.map((x) => html`<li class="${x.passed ? 'pass' : 'fail'}">${x.passed ? '✓' : '✗'} ${x.check}: ${x.detail}</li>`)}</ul></details>`;
   const state =
     o.review.state === 'approved' ? t('review.state.approved')
     : o.review.state === 'rejected' ? t('review.state.rejected', { reason: o.review.reason ?? '' })
