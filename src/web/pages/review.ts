@@ -29,7 +29,7 @@ const GridQuery = z.object({
 });
 
 /** Outputs whose regeneration was asked for and has neither arrived nor failed. */
-function pendingRegenerations(entries: Awaited<ReturnType<typeof readReviews>>): Set<string> {
+export function pendingRegenerations(entries: Awaited<ReturnType<typeof readReviews>>): Set<string> {
   const open = new Map<string, number>();
   const bump = (id: string, by: number) => open.set(id, (open.get(id) ?? 0) + by);
   for (const e of entries) {
