@@ -15,6 +15,7 @@ import { loadPresets } from '../../presets/index.js';
 import { createRun, planRunRequest } from '../../service/runs/create-run.js';
 import type { ApiRunRequest } from '../../service/runs/run-record.js';
 import { signedIn } from '../guard.js';
+import type { MessageKey } from '../i18n/index.js';
 import type { WebDeps, WebEnv } from '../web-env.js';
 import { csrfField, usd, type Html } from './layout.js';
 
@@ -79,7 +80,7 @@ export function launchRoutes(web: Hono<WebEnv>, deps: WebDeps): void {
     const hidden = (name: string, value: string | number | undefined) => (value === undefined ? '' : html`<input type="hidden" name="${name}" value="${String(value)}">`);
     return c.html(html`<div class="plan"><h3>${t('plan.title')}</h3><p>${t('plan.products', { n: plan.products })}</p>
 <table><thead><tr><th scope="col">${t('plan.stage')}</th><th scope="col">${t('plan.calls')}</th><th scope="col">${t('plan.reused')}</th><th scope="col">${t('plan.model')}</th><th scope="col">${t('plan.usd')}</th></tr></thead>
-<tbody>${(Object.entries(plan.stages) as Array<[string, (typeof plan.stages)['embed']]>).map(([stage, s]) => html`<tr><td>${stage}</td><td>${s.calls}</td><td>${s.reused}</td><td><code>${s.model}</code></td><td>${usd(s.estimatedUsd)}</td></tr>`)}</tbody></table>
+<tbody>${(Object.entries(plan.stages) as Array<[string, (typeof plan.stages)['embed']]>).map(([stage, s]) => html`<tr><td>${t(`planStage.${stage}` as MessageKey)}</td><td>${s.calls}</td><td>${s.reused}</td><td><code>${s.model}</code></td><td>${usd(s.estimatedUsd)}</td></tr>`)}</tbody></table>
 <p class="total"><strong>${plan.estimatedUsd === 0 && plan.worstUsd === 0 ? t('plan.free') : t('plan.total', { usd: usd(plan.estimatedUsd), worst: usd(plan.worstUsd) })}</strong></p>
 ${plan.unknownPrices.length ? html`<p class="error">${t('plan.unknownPrices', { models: plan.unknownPrices.join(', ') })}</p>` : ''}
 ${plan.productsWithinBudget !== undefined ? html`<p>${t('plan.withinBudget', { n: plan.productsWithinBudget, total: plan.products })}</p>` : ''}

@@ -21,6 +21,7 @@ export interface RowContext {
 }
 
 const enc = encodeURIComponent;
+const BRIEF_FIELDS = ['scene', 'background', 'lighting', 'mood', 'palette', 'prompt'] as const;
 
 export function reviewRow(c: Context<WebEnv>, r: RowContext, p: RunProductView): Html {
   const t = c.get('t');
@@ -34,9 +35,7 @@ export function reviewRow(c: Context<WebEnv>, r: RowContext, p: RunProductView):
   ${p.status === 'failed' ? html`<p class="error">${t('review.failedProduct', { error: p.error ?? '' })}</p>` : ''}
   <h3 class="small">${t('review.hits')}</h3>
   <ol class="mini-hits">${p.hits.slice(0, 3).map((h) => html`<li><img src="/thumbs/catalog/${enc(h.productId)}" alt="${h.productId}" width="56" height="56" loading="lazy"><span><strong>${h.productId}</strong>${legRanks(t, h)}</span></li>`)}</ol>
-  ${p.brief ? html`<details class="brief"><summary>${t('review.brief')}</summary><dl>
-    <dt>scene</dt><dd>${p.brief.scene}</dd><dt>background</dt><dd>${p.brief.background}</dd><dt>lighting</dt><dd>${p.brief.lighting}</dd>
-    <dt>mood</dt><dd>${p.brief.mood}</dd><dt>palette</dt><dd>${p.brief.palette.join(', ')}</dd><dt>prompt</dt><dd>${p.brief.prompt}</dd></dl></details>` : ''}
+  ${p.brief ? html`<details class="brief"><summary>${t('review.brief')}</summary><dl>${BRIEF_FIELDS.map((f) => html`<dt>${t(`brief.${f}`)}</dt><dd>${f === 'palette' ? p.brief!.palette.join(', ') : p.brief![f]}</dd>`)}</dl></details>` : ''}
 </div>
 <div class="outputs" role="list" aria-label="${t('review.outputs')} ${p.productId}">${outputs.map((o) => outputCell(c, r, o))}</div>
 ${waiting ? html`<p class="hint">${t('review.regenerating')}</p>` : ''}
