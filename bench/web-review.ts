@@ -62,7 +62,9 @@ async function until<T>(probe: () => Promise<T | undefined>, what: string): Prom
 /** The base run through the API, as a client would make it. */
 async function baseRun(url: string, key: string, demo: DemoCatalog): Promise<string> {
   const api = async (p: string, init: RequestInit = {}) => {
-    const res = await fetch(`${url}${p}`, { ...init, headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${key}` } });
+    const call = () => fetch(`${url}${p}`, { ...init, headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${key}` } });
+    // A poll can meet a kept-alive socket the server closed while an import held its event loop: ask again once.
+    const res = await call().catch((e) => (init.method ? Promise.reject(e) : sleep(500).then(call)));
     const body = await res.json();
     if (res.status >= 300) throw new Error(`${p}: ${res.status} ${JSON.stringify(body)}`);
     return body;
