@@ -41,13 +41,15 @@ module.exports = {
     layer('service-over-compose', 'service', [...INPUTS, 'ports', 'imaging', 'presets', 'report', 'pipeline', 'compose', 'service']),
     // The CLI is the process entry: `hitline serve` starts the server (the server never imports the CLI).
     layer('cli-through-compose', 'cli', [...INPUTS, 'ports', 'imaging', 'presets', 'report', 'pipeline', 'compose', 'demo', 'service', 'server', 'cli']),
-    layer('server-through-service', 'server', [...INPUTS, 'ports', 'imaging', 'presets', 'report', 'pipeline', 'compose', 'service', 'server']),
+    // The HTTP server mounts the sellers' web app (src/web/) at `/`; the web app never imports the server.
+    layer('server-through-service', 'server', [...INPUTS, 'ports', 'imaging', 'presets', 'report', 'pipeline', 'compose', 'service', 'web', 'server']),
+    layer('web-through-service', 'web', [...INPUTS, 'ports', 'imaging', 'presets', 'report', 'pipeline', 'compose', 'service', 'web']),
     layer('worker-through-service', 'worker', [...INPUTS, 'ports', 'imaging', 'presets', 'report', 'pipeline', 'compose', 'service', 'worker']),
     {
       name: 'no-unknown-folder',
       severity: 'error',
       comment: 'every source file sits in a known layer (add a rule above for a new folder)',
-      from: { path: '^src/', pathNot: '^src/(util|core|ports|catalog|search|imaging|adapters/(local/(embedder|analyzer|generator)|openrouter|lancedb|milvus|store-rules|storage)|presets|report|pipeline|demo|compose|service|cli|server|worker)/' },
+      from: { path: '^src/', pathNot: '^src/(util|core|ports|catalog|search|imaging|adapters/(local/(embedder|analyzer|generator)|openrouter|lancedb|milvus|store-rules|storage)|presets|report|pipeline|demo|compose|service|cli|server|web|worker)/' },
       to: {},
     },
   ],

@@ -6,6 +6,7 @@ import type { RunExecutor } from '../service/runs/run-executor.js';
 import type { TenantContext, TenantContexts } from '../service/tenants/tenant-contexts.js';
 import type { Principal, TenantRegistry } from '../service/tenants/tenant-registry.js';
 import type { UploadLimits } from '../service/uploads/uploads.js';
+import type { WebSessions } from '../web/sessions.js';
 
 export interface ServerLimits {
   /** Bytes of an upload request (catalog, new products). */
@@ -31,6 +32,8 @@ export interface ServerDeps {
   localTenantAllowed: boolean;
   /** An Origin allowed to call the API from a browser; CORS is off when unset. */
   corsOrigin?: string;
+  /** The web app's sign-in sessions; the API takes their cookie too (with the CSRF token on state changes). */
+  sessions: WebSessions;
   /** Readiness: false while shutting down. */
   accepting: () => boolean;
 }
@@ -39,3 +42,5 @@ export type AppEnv = { Variables: { principal: Principal; tenant: TenantContext;
 export type App = OpenAPIHono<AppEnv>;
 
 export const LOCAL_TENANT = 'local';
+/** Who a keyless request is while the local tenant is allowed. */
+export const LOCAL_PRINCIPAL = { tenantId: LOCAL_TENANT, keyId: LOCAL_TENANT, keyPrefix: LOCAL_TENANT } as const;

@@ -2,6 +2,7 @@
  * The HTTP API: one Hono app (@hono/zod-openapi) whose routes are validated by the zod schemas that also
  * generate the OpenAPI 3.1 document at /openapi.json; /docs renders it as a page. Under /api every request
  * names its tenant by key (auth.ts), is rate limited per key, and sees only that tenant's workspace.
+ * The sellers' web app (src/web/) is mounted at `/`.
  * `app.request()` runs it in tests without a port; serve.ts puts it on one.
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
@@ -9,7 +10,8 @@ import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { secureHeaders } from 'hono/secure-headers';
-import type { AppEnv, App, ServerDeps } from './app-env.js';
+import { buildWebApp } from '../web/web-app.js';
+import { LOCAL_PRINCIPAL, type AppEnv, type App, type ServerDeps } from './app-env.js';
 import { DOCS_CSS, renderDocsPage } from './docs-page.js';
 import { errorJson, onAppError, validationHook } from './errors.js';
 import { authenticate } from './middleware/auth.js';
@@ -38,7 +40,11 @@ export function buildApp(deps: ServerDeps): App {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   app.use('*', requestLog(deps.logger));
   app.use('*', secureHeaders({
-    contentSecurityPolicy: { defaultSrc: ["'none'"], styleSrc: ["'self'"], imgSrc: ["'self'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"] },
+    // The web app's own files only: no inline script or style, no other origin (src/web/).
+    contentSecurityPolicy: {
+      defaultSrc: ["'none'"], scriptSrc: ["'self'"], styleSrc: ["'self'"], imgSrc: ["'self'"], connectSrc: ["'self'"],
+      frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'self'"],
+    },
     xFrameOptions: 'DENY',
     referrerPolicy: 'no-referrer',
   }));
@@ -55,6 +61,7 @@ export function buildApp(deps: ServerDeps): App {
   runRoutes(app, deps);
   runEventRoutes(app, deps);
   outputRoutes(app, deps);
+  app.route('/', buildWebApp({ ...deps, localPrincipal: deps.localTenantAllowed ? LOCAL_PRINCIPAL : undefined }, deps.logger));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', { type: 'http', scheme: 'bearer', description: 'A tenant API key (hl_...), from `hitline tenants add` or `hitline tenants rotate`.' });
   app.doc31('/openapi.json', { openapi: '3.1.0', info: API_INFO, security: [{ apiKey: [] }] });

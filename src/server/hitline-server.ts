@@ -14,8 +14,9 @@ import { TenantContexts, tenantWorkspaceDir } from '../service/tenants/tenant-co
 import { TenantRegistry } from '../service/tenants/tenant-registry.js';
 import { DEFAULT_UPLOAD_LIMITS } from '../service/uploads/uploads.js';
 import { WebhookSender } from '../service/webhooks/webhook-sender.js';
+import { keyStillValidIn, WebSessions } from '../web/sessions.js';
 import { buildApp } from './app.js';
-import { LOCAL_TENANT, type App, type ServerLimits } from './app-env.js';
+import { LOCAL_PRINCIPAL, LOCAL_TENANT, type App, type ServerLimits } from './app-env.js';
 
 export interface HitlineServerOptions {
   /** The server's workspace: tenants.json and tenants/<id>/. */
@@ -72,8 +73,9 @@ export function openHitlineServer(o: HitlineServerOptions): HitlineServer {
   });
   const imports = new CatalogImports(logger);
   let accepting = true;
+  const sessions = new WebSessions({ keyStillValid: keyStillValidIn(registry, o.allowLocalTenant ? LOCAL_PRINCIPAL : undefined) });
   const app = buildApp({
-    registry, contexts, executor, imports, logger, limits: { ...DEFAULT_SERVER_LIMITS, ...o.limits },
+    registry, contexts, executor, imports, logger, sessions, limits: { ...DEFAULT_SERVER_LIMITS, ...o.limits },
     localTenantAllowed: o.allowLocalTenant, corsOrigin: o.corsOrigin, accepting: () => accepting,
   });
   const tenantIds = () => {
