@@ -90,6 +90,7 @@ describe('LanceDB and Milvus give the same answers', () => {
       ['unknown field', (s) => s.count([{ field: 'nope', op: 'eq', value: 'x' } as never])],
       ['wrong operator', (s) => s.count([{ field: 'category', op: 'gt', value: 3 } as never])],
       ['id not text', (s) => s.get([1 as unknown as string])],
+      ['term not text', (s) => s.keywordStats(['wool', 7 as unknown as string])],
       ['scan size 0', async (s) => { for await (const _ of s.scan(0)) break; }],
     ];
     for (const [label, call] of calls) expect('error' in (await expectSame(label, call)), label).toBe(true);
@@ -125,6 +126,7 @@ describe('LanceDB and Milvus give the same answers', () => {
         await expectSame(`keyword ${text} ${JSON.stringify(filter)}`, matched);
       }
     }
+    await expectSame('keyword statistics', (store) => store.keywordStats(keywordText('wool coat 羽绒服 UPF50 nothing').split(' ')));
   });
 
   it('answer zero limits and empty keyword queries with nothing, and fuse the dense leg alone the same way', async () => {
