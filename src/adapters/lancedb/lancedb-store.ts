@@ -43,7 +43,7 @@ import { ensureBaseIndexes, refreshKeywordIndex } from './indexes.js';
 import { KeywordStatsCache } from './keyword-stats.js';
 import { deleteByIds, imageHashesByIds, readByIds, unique } from './rows-by-id.js';
 import { RECORD_COLUMNS, VECTOR_COLUMN, productSchema, recordsFromArrow, rowsToArrow, schemaProblem } from './schema.js';
-import { denseLeg, hybridLegs, keywordLeg, type LanceLegQuery } from './search-legs.js';
+import { denseLeg, hybridLegs, keywordLeg, legHits, type LanceLegQuery } from './search-legs.js';
 import { WriteQueue } from './write-queue.js';
 
 export type { LanceLegQuery } from './search-legs.js';
@@ -210,13 +210,13 @@ export class LanceDbStore implements VectorStore {
   async denseSearch(vector: Float32Array, query: LanceLegQuery): Promise<LegHit[]> {
     const { table, embedder } = this.opened();
     checkDenseQuery(vector, query, embedder);
-    return this.guard('run a dense search', () => denseLeg(table, vector, query, this.probes));
+    return this.guard('run a dense search', async () => legHits(await denseLeg(table, vector, query, this.probes)));
   }
 
   async keywordSearch(keywords: string, query: LegQuery): Promise<LegHit[]> {
     const { table } = this.opened();
     checkKeywordQuery(keywords, query);
-    return this.guard('run a keyword search', () => keywordLeg(table, keywords, query));
+    return this.guard('run a keyword search', async () => legHits(await keywordLeg(table, keywords, query)));
   }
 
   async hybridSearch(query: HybridQuery): Promise<HybridResult> {

@@ -8,21 +8,31 @@
 import type * as lancedb from '@lancedb/lancedb';
 import type * as ArrowTypes from 'apache-arrow';
 import { fuseRrf } from '../../search/rrf.js';
-import type { HybridQuery, HybridResult, LegHit, LegQuery } from '../../ports/vector-store.js';
+import type { HybridQuery, HybridResult, LegHit, LegQuery, ProductRecord } from '../../ports/vector-store.js';
 import { bm25Scores, type KeywordDoc } from './bm25-fallback.js';
 import { compileFilter } from './compile-filter.js';
 import { ANN_SEARCH } from './ann-index.js';
 import { keywordIndexLag } from './indexes.js';
 import { readByIds } from './rows-by-id.js';
-import { RECORD_COLUMNS } from './schema.js';
+import { RECORD_COLUMNS, recordsFromArrow } from './schema.js';
 
 /** LanceDB-only search option: `exact` skips the ANN index (brute force over the filtered rows). */
 export interface LanceLegQuery extends LegQuery {
   exact?: boolean;
 }
 
-/** The dense leg: ids by cosine similarity, ranked from 1. `probes`: IVF partitions searched (indexes.ts). */
-export async function denseLeg(table: lancedb.Table, vector: Float32Array, query: LanceLegQuery, probes: number): Promise<LegHit[]> {
+/** A leg's hit with the row address it was read from (this table version's), for one read of the winners. */
+export interface RowHit extends LegHit {
+  rowId?: bigint;
+}
+
+/** The hits as the port returns them (without row addresses). */
+export function legHits(hits: readonly RowHit[]): LegHit[] {
+  return hits.map(({ id, rank, score }) => ({ id, rank, score }));
+}
+
+/** The dense leg: ids by cosine similarity, ranked from 1. `probes`: IVF partitions searched (ann-index.ts). */
+export async function denseLeg(table: lancedb.Table, vector: Float32Array, query: LanceLegQuery, probes: number): Promise<RowHit[]> {
   const where = compileFilter(query.filter);
   if (query.limit === 0) return [];
   let q = table
@@ -36,6 +46,7 @@ export async function denseLeg(table: lancedb.Table, vector: Float32Array, query
     .refineFactor(ANN_SEARCH.refineFactor)
     // Naming the score column keeps LanceDB from warning about its auto-projection on every query.
     .select(['id', '_distance'])
+    .withRowId()
     .limit(query.limit);
   if (where) q = q.where(where);
   if (query.exact) q = q.bypassVectorIndex();
@@ -45,14 +56,14 @@ export async function denseLeg(table: lancedb.Table, vector: Float32Array, query
 }
 
 /** The keyword leg: ids by BM25 in the full-text index, ranked from 1. */
-export async function keywordLeg(table: lancedb.Table, keywords: string, query: LegQuery): Promise<LegHit[]> {
+export async function keywordLeg(table: lancedb.Table, keywords: string, query: LegQuery): Promise<RowHit[]> {
   const where = compileFilter(query.filter);
   // Terms are already tokenized; they are passed as plain terms (a match query), never parsed as syntax.
   const terms = keywords.split(/\s+/).filter((t) => t.length > 0);
   if (terms.length === 0 || query.limit === 0) return [];
   const text = terms.join(' ');
   const search = (limit: number, cols: string[], filtered: boolean) => {
-    const q = table.query().fullTextSearch(text, { columns: 'keywords' }).select([...cols, '_score']).limit(limit);
+    const q = table.query().fullTextSearch(text, { columns: 'keywords' }).select([...cols, '_score']).withRowId().limit(limit);
     return (filtered && where ? q.where(where) : q).toArrow();
   };
   if ((await keywordIndexLag(table)) === 0) {
@@ -80,18 +91,42 @@ export async function hybridLegs(table: lancedb.Table, query: HybridQuery, probe
     ],
     query.rrfK,
   ).slice(0, query.top);
-  const records = new Map((await readByIds(table, fused.map((f) => f.id), [...RECORD_COLUMNS])).map((r) => [r.id, r]));
+  const rowIds = new Map([...dense, ...keyword].map((h) => [h.id, h.rowId]));
+  const records = await readWinners(table, fused.map((f) => ({ id: f.id, rowId: rowIds.get(f.id) })));
   const hits = fused
     .filter((f) => records.has(f.id)) // deleted between the leg search and the read
     .map((f) => ({ product: records.get(f.id)!, score: f.score, denseRank: f.ranks.dense, keywordRank: f.ranks.keyword }));
-  return { hits, dense, keyword };
+  return { hits, dense: legHits(dense), keyword: legHits(keyword) };
+}
+
+/**
+ * The records of the winners, by the row addresses the legs read them at (a take: about a millisecond,
+ * where `id IN (...)` costs two). A compaction by another process between the legs and the take moves
+ * rows: a winner the take does not return under its id is then read by id.
+ */
+async function readWinners(table: lancedb.Table, winners: ReadonlyArray<{ id: string; rowId?: bigint }>): Promise<Map<string, ProductRecord>> {
+  const records = new Map<string, ProductRecord>();
+  const addressed = winners.filter((w) => w.rowId !== undefined);
+  if (addressed.length > 0) {
+    const wanted = new Set(addressed.map((w) => w.id));
+    try {
+      const taken = await table.takeRowIds(addressed.map((w) => w.rowId!)).select([...RECORD_COLUMNS]).toArrow();
+      for (const record of recordsFromArrow(taken)) if (wanted.has(record.id)) records.set(record.id, record);
+    } catch {
+      // A row address past the end of a compacted table: every winner is read by id below.
+    }
+  }
+  const missing = winners.filter((w) => !records.has(w.id)).map((w) => w.id);
+  if (missing.length > 0) for (const record of await readByIds(table, missing, [...RECORD_COLUMNS])) records.set(record.id, record);
+  return records;
 }
 
 /** Orders a leg's rows by score (ties by id, so ranks are deterministic) and numbers them from 1. */
-function rankLeg(result: ArrowTypes.Table, scores: readonly unknown[], limit: number): LegHit[] {
-  const rows = columnValues(result, 'id').map((id, i) => ({ id: String(id), score: Number(scores[i]) }));
+function rankLeg(result: ArrowTypes.Table, scores: readonly unknown[], limit: number): RowHit[] {
+  const rowIds = columnValues(result, '_rowid');
+  const rows = columnValues(result, 'id').map((id, i) => ({ id: String(id), score: Number(scores[i]), rowId: rowIds[i] }));
   rows.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return rows.slice(0, limit).map((r, k) => ({ id: r.id, rank: k + 1, score: r.score }));
+  return rows.slice(0, limit).map((r, k) => ({ id: r.id, rank: k + 1, score: r.score, ...(typeof r.rowId === 'bigint' ? { rowId: r.rowId } : {}) }));
 }
 
 function columnValues(result: ArrowTypes.Table, name: string): unknown[] {
