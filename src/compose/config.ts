@@ -7,13 +7,15 @@
  *   "models": { "embedding": "...", "analyzer": "...", "generator": "google/gemini-3-pro-image-preview" },
  *   "store": "lancedb",
  *   "openrouter": { "timeoutMs": 180000, "maxRetries": 4 },
- *   "catalog": { "allowSymlinksOutside": false }
+ *   "catalog": { "allowSymlinksOutside": false },
+ *   "match": { "fusion": "weighted-rrf", "weights": { "keyword": "auto", "style": 1 }, "expansion": { "neighbours": 3, "minVotes": 2 } }
  * }
  */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { UserInputError } from '../core/errors.js';
 import { orList, schemaProblems } from '../util/schema-problems.js';
+import { FUSION_METHODS, type LEG_NAMES } from '../search/fusion-settings.js';
 
 const STAGE_CHOICES = ['auto', 'local', 'openrouter'] as const;
 const STORE_CHOICES = ['lancedb', 'milvus'] as const;
@@ -35,6 +37,30 @@ const atLeastZero = z.number({ error: 'must be a number >= 0' }).min(0, { error:
 
 const stage = oneOf(STAGE_CHOICES).default('auto');
 
+const LEG_WEIGHT = 'must be a finite number >= 0 (0 leaves the leg out)';
+const legWeight = z.number({ error: LEG_WEIGHT }).min(0, { error: LEG_WEIGHT }).max(1e6, { error: LEG_WEIGHT }).optional();
+const wholeNumber = (min: number, max: number) => {
+  const problem = `must be a whole number from ${min} to ${max}`;
+  return z.number({ error: problem }).int({ error: problem }).min(min, { error: problem }).max(max, { error: problem }).optional();
+};
+/** How `match` fuses its legs (search/fusion-settings.ts); unset parts keep their defaults, flags override. */
+const matchSection = section({
+  fusion: oneOf(FUSION_METHODS).optional(),
+  weights: section(
+    {
+      dense: legWeight,
+      keyword: z.union([z.literal('auto'), z.number().min(0).max(1e6)], { error: `${LEG_WEIGHT}, or "auto"` }).optional(),
+      text: legWeight,
+      neighbours: legWeight,
+      style: legWeight,
+      season: legWeight,
+      color: legWeight,
+    } satisfies Record<(typeof LEG_NAMES)[number], z.ZodType>,
+    'leg',
+  ).optional(),
+  expansion: section({ neighbours: wholeNumber(0, 50), minVotes: wholeNumber(1, 50) }).optional(),
+});
+
 export const ConfigSchema = section({
   stages: section({ embedder: stage, analyzer: stage, generator: stage }, 'stage').prefault({}),
   models: section({ embedding: modelId('vendor/model'), analyzer: modelId('vendor/model'), generator: modelId('vendor/model') }, 'model role').prefault({}),
@@ -44,6 +70,8 @@ export const ConfigSchema = section({
   escalationModel: modelId('google/gemini-3-pro-image-preview'),
   /** How catalogs are read. `allowSymlinksOutside`: follow a symlink in the images folder that leads out of it (off: such a row is refused). */
   catalog: section({ allowSymlinksOutside: z.boolean({ error: 'must be true or false' }).optional() }).optional(),
+  /** How `match` (and `run`'s match step) fuses its search legs. */
+  match: matchSection.optional(),
 });
 
 export type HitlineConfig = z.output<typeof ConfigSchema>;

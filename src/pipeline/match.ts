@@ -8,6 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { LoadedImage, NewProduct } from '../core/product.js';
+import type { MatchQuery } from '../core/run-summary.js';
 import type { Embedder } from '../ports/embedder.js';
 import { defaultMatchFilter, type Filter } from '../core/filter.js';
 import { keywordText } from '../search/tokenize.js';
@@ -160,6 +161,23 @@ export async function matchProduct(ctx: MatchContext, product: NewProduct, image
 }
 
 const ids = (hits: readonly LegHit[]) => hits.map((h) => h.id);
+
+/**
+ * What the query became, as `match --json`, summary.json and POST /api/match show it: the keyword query,
+ * the fusion, each leg fused with its weight and size, the keyword weight and what it was read from, and
+ * the expansion terms.
+ */
+export function queryJson(m: ProductMatch): MatchQuery {
+  return {
+    keywords: m.keywords, fusion: m.trace.fusion, legs: m.trace.legs, keywordWeight: m.trace.keywordWeight,
+    informativeness: m.trace.informativeness, expansion: m.trace.expansion,
+  };
+}
+
+/** "dense #1, keyword –, neighbours #3": the hit's rank in each leg that was fused (– where a leg did not rank it). */
+export function legRanksText(hit: MatchedHit): string {
+  return Object.entries(hit.ranks).map(([leg, r]) => `${leg} ${r === null ? '–' : `#${r}`}`).join(', ');
+}
 
 async function recordsOf(store: VectorStore, wanted: readonly string[]): Promise<Map<string, ProductRecord>> {
   if (wanted.length === 0) return new Map();

@@ -69,3 +69,18 @@ export function describeFusion(settings: FusionSettings, perLeg: number, k: numb
   });
   return `${settings.method}: ${legs.join(', ')}; ${perLeg} per leg, k ${k}`;
 }
+
+/** Fusion settings as config.json and flags give them: any part may be left out. */
+export interface FusionOverrides {
+  method?: FusionMethod;
+  weights?: Partial<FusionWeights>;
+  expansion?: Partial<ExpansionSettings>;
+}
+
+/** `base` with each override applied in turn (later ones win): e.g. DEFAULT_FUSION, then config, then flags. */
+export function withFusionOverrides(base: FusionSettings, ...overrides: Array<FusionOverrides | undefined>): FusionSettings {
+  return overrides.reduce<FusionSettings>(
+    (s, o) => (o ? { method: o.method ?? s.method, weights: { ...s.weights, ...o.weights }, expansion: { ...s.expansion, ...o.expansion } } : s),
+    base,
+  );
+}
