@@ -56,8 +56,11 @@ describe('hitline CLI, offline', () => {
         expect(h.rank).toBe(i + 1);
         expect(categoryOf.get(h.productId)).toBe(newCategory);
         expect(salesOf.get(h.productId)).toBeGreaterThan(1500);
-        // Fused score is exactly Σ 1/(60 + rank) over the legs that returned the hit.
-        const expected = (h.denseRank ? 1 / (60 + h.denseRank) : 0) + (h.keywordRank ? 1 / (60 + h.keywordRank) : 0);
+        // Fused score is exactly Σ weight/(60 + rank) over the legs that ranked the hit, with the weights the query shows.
+        const legs: Array<{ leg: string; weight: number }> = m.query.legs;
+        expect(Object.keys(h.ranks).sort()).toEqual(legs.map((l) => l.leg).sort());
+        expect(h.ranks.dense ?? null).toBe(h.denseRank);
+        const expected = legs.reduce((sum, l) => sum + (h.ranks[l.leg] ? l.weight / (60 + h.ranks[l.leg]) : 0), 0);
         expect(h.score).toBeCloseTo(expected, 12);
       }
       expect(m.hits[0].score).toBeGreaterThanOrEqual(m.hits[2].score);
