@@ -28,7 +28,7 @@ function addMatchOptions(cmd: Command): Command {
   const d = DEFAULT_MATCH_SETTINGS;
   return cmd
     .option('--top <n>', 'hit products kept per new product', positiveInt('--top', 100), d.top)
-    .option('--per-leg <n>', 'hits asked of each search leg (dense and keyword) before fusion', positiveInt('--per-leg', 1000), d.perLeg)
+    .option('--per-leg <n>', 'hits asked of each search leg before fusion', positiveInt('--per-leg', 1000), d.perLeg)
     .option('--rrf-k <k>', 'Reciprocal Rank Fusion constant: score = sum of 1/(k + rank)', nonNegativeNumber('--rrf-k'), d.rrfK)
     .option('--min-sales <n>', 'only hits with sales_count above this count', nonNegativeNumber('--min-sales'), d.minSales);
 }
@@ -144,7 +144,7 @@ export function buildProgram(stdout: NodeJS.WritableStream, setExit: (code: numb
     .action(async (o, cmd: Command) => setExit(await ingestCommand(o, await commandContext(cmd.optsWithGlobals(), stdout))));
 
   withCatalogOptions(addFusionOptions(addMatchOptions(globalOptions(program.command('match')))))
-    .description('find the closest hit products for each new product (dense + keyword legs, RRF fusion)')
+    .description('find the closest hit products for each new product (image, keyword and re-ranking legs, weighted RRF; see --fusion)')
     .requiredOption('--new <csv>', 'new_products.csv: new_id, image_path, category, style, season, prompt_hint')
     .requiredOption('--images <dir>', 'folder the image_path values are relative to')
     .option('--json', 'print each new product\'s ranked hits as JSON')
