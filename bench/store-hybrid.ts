@@ -160,7 +160,8 @@ const lines = [
   '',
   `Synthetic ${DIM}-d rows (bench/store/synthetic.ts), filter \`category = X AND sales_count > 10\`, top ${TOP}, RRF k ${K}. ` +
     `hitline: \`LanceDbStore.hybridSearch\`, ${PER_LEG} per leg, id-only legs, one read of the winners' records; IVF_HNSW_SQ with the partitions shown, ` +
-    `probes max(${ANN_SEARCH.minProbes}, partitions / ${1 / ANN_SEARCH.probeShare}), refine factor ${ANN_SEARCH.refineFactor}. ` +
+    `probes max(${ANN_SEARCH.minProbes}, partitions / ${1 / ANN_SEARCH.probeShare}), legs ranked by the index's quantized distances (no refine); ` +
+    `recall@10 is of \`denseSearch\` (refine factor ${ANN_SEARCH.refineFactor}). ` +
     'LanceDB built-in: `nearestTo().fullTextSearch().where().select(record columns).rerank(RRFReranker k 60).limit(3)` with its default search settings, ' +
     'on the plainly indexed copy and on hitline\'s own table. Each query runs the three in turn (after 5 warm-up queries).',
   '',
