@@ -17,18 +17,11 @@ import { writeFileSync, mkdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openLanceDbStore, type LanceDbStore } from '../src/adapters/lancedb/index.js';
-import { ANN_MIN_ROWS } from '../src/adapters/lancedb/indexes.js';
-import type { Filter } from '../src/core/filter.js';
-import type { StoredProduct } from '../src/ports/vector-store.js';
+import { ANN_MIN_ROWS, ANN_SEARCH, HNSW_BUILD, ROWS_PER_PARTITION } from '../src/adapters/lancedb/ann-index.js';
 import { REPO_ROOT } from '../src/util/paths.js';
-import { mulberry32 } from '../src/util/seeded-random.js';
+import { DIM, makeBatch, makeQueries } from './store/synthetic.js';
 
-const DIM = 2048;
 const BATCH = 5_000;
-const CLUSTERS = 64;
-const CATEGORIES = 14;
-const NOISE = 0.02; // per-dimension noise around a cluster centre
-const VOCAB = 600;
 const UNFILTERED_QUERIES = 20;
 
 interface Args {
@@ -65,77 +58,6 @@ function parseArgs(argv: string[]): Args {
   }
   if (args.rows.some((n) => !Number.isInteger(n) || n < 1) || !(args.queries >= 1)) throw new Error('bad --rows or --queries');
   return args;
-}
-
-// ---- synthetic data -----------------------------------------------------------------------------
-
-const prng = mulberry32;
-
-/** Approximately normal (sum of 4 uniforms, scaled to unit variance); fast enough for 200M draws. */
-function gaussian(random: () => number): number {
-  return (random() + random() + random() + random() - 2) * 1.7320508;
-}
-
-function normalise(v: Float32Array): Float32Array {
-  let n = 0;
-  for (let i = 0; i < v.length; i++) n += v[i] * v[i];
-  n = Math.sqrt(n);
-  for (let i = 0; i < v.length; i++) v[i] /= n;
-  return v;
-}
-
-const centreRandom = prng(42);
-const CENTRES = Array.from({ length: CLUSTERS }, () => normalise(Float32Array.from({ length: DIM }, () => gaussian(centreRandom))));
-const WORDS = Array.from({ length: VOCAB }, (_, i) => `w${i.toString(36)}`);
-// Zipf(1) over the vocabulary, as a cumulative table.
-const ZIPF = (() => {
-  const weights = WORDS.map((_, i) => 1 / (i + 1));
-  const total = weights.reduce((a, b) => a + b, 0);
-  let acc = 0;
-  return weights.map((w) => (acc += w / total));
-})();
-
-function word(random: () => number): string {
-  const r = random();
-  let lo = 0;
-  let hi = ZIPF.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (ZIPF[mid] < r) lo = mid + 1;
-    else hi = mid;
-  }
-  return WORDS[lo];
-}
-
-function nearCentre(random: () => number, cluster: number): Float32Array {
-  const v = new Float32Array(DIM);
-  const c = CENTRES[cluster];
-  for (let i = 0; i < DIM; i++) v[i] = c[i] + NOISE * gaussian(random);
-  return normalise(v);
-}
-
-function makeBatch(start: number, count: number): StoredProduct[] {
-  const random = prng(1000 + start);
-  return Array.from({ length: count }, (_, k) => {
-    const i = start + k;
-    const category = `cat${Math.floor(random() * CATEGORIES)}`;
-    const words = Array.from({ length: 8 }, () => word(random));
-    return {
-      id: `p${i}`,
-      category,
-      color: `color${Math.floor(random() * 12)}`,
-      style: `style${Math.floor(random() * 6)}`,
-      season: ['spring', 'summer', 'autumn', 'winter'][Math.floor(random() * 4)],
-      salesCount: Math.floor(random() * 10_000),
-      price: Math.round(random() * 20_000) / 100,
-      description: words.join(' '),
-      imagePath: `/synthetic/${i}.jpg`,
-      imageHash: `h${i}`,
-      attributes: {},
-      keywords: [...words, category].join(' '),
-      vector: nearCentre(random, Math.floor(random() * CLUSTERS)),
-    };
-  });
 }
 
 // ---- measuring ----------------------------------------------------------------------------------
@@ -203,18 +125,12 @@ async function runSize(rows: number, queries: number, baseDir: string): Promise<
   await store.upsert(makeBatch(0, 1));
   const singleUpsertSeconds = (performance.now() - kr) / 1000;
 
-  log(`${rows} rows: optimize (indexes${rows >= ANN_MIN_ROWS ? ' + HNSW_SQ' : ''}, compaction)`);
+  log(`${rows} rows: optimize (indexes${rows >= ANN_MIN_ROWS ? ' + IVF_HNSW_SQ' : ''}, compaction)`);
   const to = performance.now();
   await store.optimize();
   const optimizeSeconds = (performance.now() - to) / 1000;
 
-  const qRandom = prng(7);
-  const qs = Array.from({ length: queries + 5 }, () => {
-    const cluster = Math.floor(qRandom() * CLUSTERS);
-    const category = `cat${Math.floor(qRandom() * CATEGORIES)}`;
-    const words = Array.from({ length: 3 }, () => word(qRandom));
-    return { vector: nearCentre(qRandom, cluster), filter: [{ field: 'category', op: 'eq', value: category }, { field: 'salesCount', op: 'gt', value: 10 }] as Filter, keywords: words.join(' ') };
-  });
+  const qs = makeQueries(queries + 5);
   const keptShare = (await store.count(qs[0].filter)) / (await store.count());
 
   log(`${rows} rows: ${queries} queries of each kind`);
@@ -296,15 +212,15 @@ function report(results: Result[], command: string, loadBefore: number[]): strin
       '(the 2 cores are shared with other work, so absolute times are noisy).',
     '',
     `Synthetic 2048-d rows (64 clusters, 14 categories independent of clusters, Zipf keywords). Filter: \`category = X AND sales_count > 10\`. ` +
-      `HNSW_SQ (cosine, m 16, efConstruction 150, 1 partition) is built by \`optimize()\` from ${ANN_MIN_ROWS.toLocaleString('en')} rows; ` +
-      'ANN queries use ef = max(200, 4 × limit) and refineFactor 5. "Exact" is LanceDB brute force through the same store path ' +
+      `IVF_HNSW_SQ (cosine, m ${HNSW_BUILD.m}, efConstruction ${HNSW_BUILD.efConstruction}, one partition per ${ROWS_PER_PARTITION.toLocaleString('en')} rows) is built by \`optimize()\` from ${ANN_MIN_ROWS.toLocaleString('en')} rows; ` +
+      `ANN queries probe max(${ANN_SEARCH.minProbes}, partitions / ${1 / ANN_SEARCH.probeShare}) partitions with ef = max(${ANN_SEARCH.minEf}, ${ANN_SEARCH.efPerResult} × limit) and refineFactor ${ANN_SEARCH.refineFactor}. "Exact" is LanceDB brute force through the same store path ` +
       '(`denseSearch(..., { exact: true })` = bypassVectorIndex, same prefilter). Recall@10 compares the dense leg with it.',
     '',
     '| rows | filter keeps | ingest (upsert, 5k batches) | one-row upsert at full size (incl. keyword re-index) | optimize (index build + compaction) | +1% rows: upsert, then optimize | disk |',
     '|---|---|---|---|---|---|---|',
     ...results.map(
       (r) =>
-        `| ${r.rows.toLocaleString('en')} | ${(r.keptShare * 100).toFixed(1)}% | ${r.ingestSeconds.toFixed(1)} s (${r.ingestRate.toFixed(0)} rows/s) | ${r.singleUpsertSeconds.toFixed(2)} s | ${r.optimizeSeconds.toFixed(1)} s${r.annBuilt ? ' (HNSW_SQ)' : ' (no ANN)'} | ${r.growRows} rows: ${r.growUpsertSeconds.toFixed(2)} s, then ${r.incrementalOptimizeSeconds.toFixed(1)} s | ${r.diskMb} MB |`,
+        `| ${r.rows.toLocaleString('en')} | ${(r.keptShare * 100).toFixed(1)}% | ${r.ingestSeconds.toFixed(1)} s (${r.ingestRate.toFixed(0)} rows/s) | ${r.singleUpsertSeconds.toFixed(2)} s | ${r.optimizeSeconds.toFixed(1)} s${r.annBuilt ? ' (IVF_HNSW_SQ)' : ' (no ANN)'} | ${r.growRows} rows: ${r.growUpsertSeconds.toFixed(2)} s, then ${r.incrementalOptimizeSeconds.toFixed(1)} s | ${r.diskMb} MB |`,
     ),
     '',
     `Latency: each kind of query ${results[0]?.queries ?? 0} times after 5 warm-up queries (unfiltered ones ${UNFILTERED_QUERIES} times); hybrid = both legs with 20 hits each, RRF k 60, top 3.`,

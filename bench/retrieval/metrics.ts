@@ -51,3 +51,24 @@ export function topIndices(scores: ArrayLike<number>, n: number, exclude: number
   idx.sort((a, b) => scores[b] - scores[a] || a - b);
   return idx.slice(0, n);
 }
+
+/** Scores of ranked id lists: `rank(q)` is query q's list, `relevant(q, id)` says whether an id is relevant to q. */
+export function evaluateRankings(
+  queries: readonly number[],
+  rank: (q: number) => readonly string[],
+  relevant: (q: number, id: string) => boolean,
+  relevantCount: (q: number) => number,
+): RetrievalScores {
+  let p1 = 0;
+  let p5 = 0;
+  let map10 = 0;
+  for (const q of queries) {
+    const ranked = rank(q);
+    const s = scoreRanking(ranked.map((_, i) => i), (i) => relevant(q, ranked[i]), relevantCount(q));
+    p1 += s.p1;
+    p5 += s.p5;
+    map10 += s.ap10;
+  }
+  const n = Math.max(1, queries.length);
+  return { p1: p1 / n, p5: p5 / n, map10: map10 / n, queries: queries.length };
+}

@@ -8,7 +8,8 @@ import { DEFAULT_MATCH_SETTINGS } from '../pipeline/match.js';
 import { terminalSafeLines } from '../util/terminal-text.js';
 import { reportFailure } from './failure.js';
 import { commandContext, type GlobalOptions } from './context.js';
-import { aspectRatio, nonNegativeNumber, positiveInt, sizeTier } from './parse-options.js';
+import { aspectRatio, fusionMethod, legWeightFlag, nonNegativeNumber, positiveInt, sizeTier } from './parse-options.js';
+import { LEG_NAMES } from '../search/fusion-settings.js';
 import { demoCommand } from './commands/demo.js';
 import { ingestCommand } from './commands/ingest.js';
 import { matchCommand } from './commands/match.js';
@@ -27,9 +28,18 @@ function addMatchOptions(cmd: Command): Command {
   const d = DEFAULT_MATCH_SETTINGS;
   return cmd
     .option('--top <n>', 'hit products kept per new product', positiveInt('--top', 100), d.top)
-    .option('--per-leg <n>', 'hits asked of each search leg (dense and keyword) before fusion', positiveInt('--per-leg', 1000), d.perLeg)
+    .option('--per-leg <n>', 'hits asked of each search leg before fusion', positiveInt('--per-leg', 1000), d.perLeg)
     .option('--rrf-k <k>', 'Reciprocal Rank Fusion constant: score = sum of 1/(k + rank)', nonNegativeNumber('--rrf-k'), d.rrfK)
     .option('--min-sales <n>', 'only hits with sales_count above this count', nonNegativeNumber('--min-sales'), d.minSales);
+}
+
+/** How match fuses its legs; config.json's "match" sets the same, these override it. */
+function addFusionOptions(cmd: Command): Command {
+  return cmd
+    .option('--fusion <method>', 'weighted-rrf (every leg with its weight) or rrf (dense and keyword, equal weights)', fusionMethod)
+    .option('--weight <leg=value>', `a leg's fusion weight, 0 leaves it out (repeatable); legs: ${LEG_NAMES.join(', ')}; keyword may be "auto"`, legWeightFlag)
+    .option('--expansion <n>', 'first dense hits whose shared description words re-rank the rest (the neighbours leg)', (v: string) => (v === '0' ? 0 : positiveInt('--expansion', 50)(v)))
+    .option('--expansion-votes <n>', 'how many of those hits must share a word', positiveInt('--expansion-votes', 50));
 }
 
 /** For the commands that read a catalog. */
@@ -133,8 +143,8 @@ export function buildProgram(stdout: NodeJS.WritableStream, setExit: (code: numb
     .option('--json', 'print the ingest report as JSON')
     .action(async (o, cmd: Command) => setExit(await ingestCommand(o, await commandContext(cmd.optsWithGlobals(), stdout))));
 
-  withCatalogOptions(addMatchOptions(globalOptions(program.command('match'))))
-    .description('find the closest hit products for each new product (dense + keyword legs, RRF fusion)')
+  withCatalogOptions(addFusionOptions(addMatchOptions(globalOptions(program.command('match')))))
+    .description('find the closest hit products for each new product (image, keyword and re-ranking legs, weighted RRF; see --fusion)')
     .requiredOption('--new <csv>', 'new_products.csv: new_id, image_path, category, style, season, prompt_hint')
     .requiredOption('--images <dir>', 'folder the image_path values are relative to')
     .option('--json', 'print each new product\'s ranked hits as JSON')

@@ -8,7 +8,8 @@
  *   "store": "lancedb",
  *   "openrouter": { "timeoutMs": 180000, "maxRetries": 4 },
  *   "catalog": { "allowSymlinksOutside": false },
- *   "storage": { "kind": "s3", "endpoint": "http://minio:9000", "bucket": "hitline", "region": "us-east-1", "prefix": "prod", "forcePathStyle": true }
+ *   "storage": { "kind": "s3", "endpoint": "http://minio:9000", "bucket": "hitline", "region": "us-east-1", "prefix": "prod", "forcePathStyle": true },
+ *   "match": { "fusion": "weighted-rrf", "weights": { "keyword": "auto", "style": 1 }, "expansion": { "neighbours": 3, "minVotes": 2 } }
  * }
  * The storage's credentials are never read from this file, only from the environment (compose/storage.ts).
  */
@@ -16,6 +17,7 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { UserInputError } from '../core/errors.js';
 import { orList, schemaProblems } from '../util/schema-problems.js';
+import { FUSION_METHODS, type LEG_NAMES } from '../search/fusion-settings.js';
 
 const STAGE_CHOICES = ['auto', 'local', 'openrouter'] as const;
 const STORE_CHOICES = ['lancedb', 'milvus'] as const;
@@ -38,6 +40,30 @@ const atLeastZero = z.number({ error: 'must be a number >= 0' }).min(0, { error:
 
 const stage = oneOf(STAGE_CHOICES).default('auto');
 
+const LEG_WEIGHT = 'must be a finite number >= 0 (0 leaves the leg out)';
+const legWeight = z.number({ error: LEG_WEIGHT }).min(0, { error: LEG_WEIGHT }).max(1e6, { error: LEG_WEIGHT }).optional();
+const wholeNumber = (min: number, max: number) => {
+  const problem = `must be a whole number from ${min} to ${max}`;
+  return z.number({ error: problem }).int({ error: problem }).min(min, { error: problem }).max(max, { error: problem }).optional();
+};
+/** How `match` fuses its legs (search/fusion-settings.ts); unset parts keep their defaults, flags override. */
+const matchSection = section({
+  fusion: oneOf(FUSION_METHODS).optional(),
+  weights: section(
+    {
+      dense: legWeight,
+      keyword: z.union([z.literal('auto'), z.number().min(0).max(1e6)], { error: `${LEG_WEIGHT}, or "auto"` }).optional(),
+      text: legWeight,
+      neighbours: legWeight,
+      style: legWeight,
+      season: legWeight,
+      color: legWeight,
+    } satisfies Record<(typeof LEG_NAMES)[number], z.ZodType>,
+    'leg',
+  ).optional(),
+  expansion: section({ neighbours: wholeNumber(0, 50), minVotes: wholeNumber(1, 50) }).optional(),
+});
+
 export const ConfigSchema = section({
   stages: section({ embedder: stage, analyzer: stage, generator: stage }, 'stage').prefault({}),
   models: section({ embedding: modelId('vendor/model'), analyzer: modelId('vendor/model'), generator: modelId('vendor/model') }, 'model role').prefault({}),
@@ -58,6 +84,8 @@ export const ConfigSchema = section({
     prefix: z.string({ error: 'must be a key prefix like "hitline/prod"' }).optional(),
     forcePathStyle: z.boolean({ error: 'must be true or false' }).optional(),
   }).optional(),
+  /** How `match` (and `run`'s match step) fuses its search legs. */
+  match: matchSection.optional(),
 });
 
 export type HitlineConfig = z.output<typeof ConfigSchema>;

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { checkWorkspaceFolder, ensureWorkspace, workspaceAt, type Workspace } from '../pipeline/workspace.js';
 import { openCostLedger, type CostLedger } from '../pipeline/cost-ledger.js';
 import { loadConfig, type HitlineConfig, type StoreChoice } from './config.js';
+import { DEFAULT_FUSION, withFusionOverrides, type FusionOverrides, type FusionSettings } from '../search/fusion-settings.js';
 import type { AdapterSettings } from './adapters.js';
 import type { CatalogReadOptions } from '../catalog/read-catalog.js';
 
@@ -63,6 +64,12 @@ export function adapterSettings(ctx: HitlineContext, runId: string, extra: Parti
 /** How the seller's catalogs are read (config.json's "catalog" and the flags that override it). */
 export function catalogOptions(ctx: HitlineContext): CatalogReadOptions {
   return { allowSymlinksOutside: ctx.config.catalog?.allowSymlinksOutside ?? false };
+}
+
+/** How `match` fuses its legs: the defaults, then config.json's "match", then the flags given. */
+export function fusionSettings(ctx: HitlineContext, flags?: FusionOverrides): FusionSettings {
+  const m = ctx.config.match;
+  return withFusionOverrides(DEFAULT_FUSION, m && { method: m.fusion, weights: m.weights, expansion: m.expansion }, flags);
 }
 
 /** The seller's preset overrides: the file given, else `<workspace>/presets.json` when there is one. */

@@ -14,7 +14,7 @@ import { presetDeliveryStep } from '../pipeline/preset-delivery.js';
 import { runPipeline, type RunResult } from '../pipeline/run.js';
 import { loadPresets, selectPresets } from '../presets/index.js';
 import { createAnalyzer, createCallPricing, createEmbedder, createGenerator, deliveryChecks, openStore, paidStageModels } from './adapters.js';
-import { adapterSettings, catalogOptions, presetsFileFor, type HitlineContext } from './context.js';
+import { adapterSettings, catalogOptions, fusionSettings, presetsFileFor, type HitlineContext } from './context.js';
 
 export { describePlan, type RunPlan };
 
@@ -60,7 +60,7 @@ export async function runBatch(ctx: HitlineContext, o: BatchRunOptions): Promise
     detach = o.onEngine?.(engine);
     return await runPipeline({
       runId: o.runId, resume: o.resume, request: r, engine, ledger: ctx.ledger, newCsv: r.new, imagesDir: r.images, catalog: catalogOptions(ctx), workspace: ctx.ws, store,
-      embedder, analyzer, generator, match: { top: r.top, perLeg: r.perLeg, rrfK: r.rrfK, minSales: r.minSales },
+      embedder, analyzer, generator, match: { top: r.top, perLeg: r.perLeg, rrfK: r.rrfK, minSales: r.minSales, fusion: fusionSettings(ctx) },
       aspectRatio: r.aspect, sizeTier: r.size, variants: r.variants, generationReferences: r.references, concurrency: o.concurrency,
       progress: o.events ? undefined : o.progress,
       afterProduct: r.preset?.length
@@ -88,7 +88,7 @@ export async function planBatch(ctx: HitlineContext, r: RunRequest): Promise<Run
     return await planRun({
       newCsv: r.new, imagesDir: r.images, catalog: catalogOptions(ctx), workspace: ctx.ws, store, embedder, analyzerId: analyzer.id, generatorId: generator.id,
       stageModels: paidStageModels({ embedder, analyzer, generator }), pricing: createCallPricing(),
-      match: { top: r.top, perLeg: r.perLeg, rrfK: r.rrfK, minSales: r.minSales }, aspectRatio: r.aspect, sizeTier: r.size,
+      match: { top: r.top, perLeg: r.perLeg, rrfK: r.rrfK, minSales: r.minSales, fusion: fusionSettings(ctx) }, aspectRatio: r.aspect, sizeTier: r.size,
       variants: r.variants, generationReferences: r.references, budgetUsd: r.budget,
     });
   } finally {

@@ -4,12 +4,26 @@ import type { StyleBrief } from './style-brief.js';
 import type { AspectRatio, SizeTier } from './output-sizes.js';
 import type { Filter } from './filter.js';
 
+/** pipeline/match.ts `queryJson`. */
+export interface MatchQuery {
+  keywords: string;
+  /** e.g. "weighted-rrf: dense 1, keyword auto, neighbours 1 (3 hits, 2 votes), style 1; 50 per leg, k 60". */
+  fusion: string;
+  legs: Array<{ leg: string; weight: number; hits: number }>;
+  keywordWeight: number;
+  /** The IDF mass of the seller's words the "auto" keyword weight was read from; null for a fixed weight. */
+  informativeness: number | null;
+  expansion: Array<{ term: string; votes: number }>;
+}
+
 export interface SummaryHit {
   rank: number;
   productId: string;
   score: number;
   denseRank: number | null;
   keywordRank: number | null;
+  /** Rank in every leg that was fused (dense, keyword, neighbours, style...), null where a leg did not rank it: which leg brought the hit. */
+  ranks?: Record<string, number | null>;
   category: string;
   salesCount: number;
   description: string;
@@ -54,6 +68,8 @@ export interface ProductSummary {
   imagePath: string;
   keywords?: string;
   filter?: Filter;
+  /** What the query became: the fusion, each leg's weight and size, the keyword weight, the expansion terms. */
+  query?: MatchQuery;
   hits: SummaryHit[];
   shortfall?: string;
   brief?: StyleBrief;

@@ -79,6 +79,16 @@ export interface HybridResult {
   keyword: LegHit[];
 }
 
+/**
+ * How many rows hold each keyword term (in `keywords`), over the whole collection: what `match` weighs
+ * the seller's words by. Same shape as search/term-stats.ts's TermStats, which both stores count with.
+ */
+export interface KeywordStats {
+  rows: number;
+  /** Rows holding each term asked about (0 when none). */
+  documentFrequency: ReadonlyMap<string, number>;
+}
+
 export interface UpsertProgress {
   done: number;
   total: number;
@@ -108,6 +118,11 @@ export interface VectorStore {
   keywordSearch(keywords: string, query: LegQuery): Promise<LegHit[]>;
   /** Both legs under the same filter, fused by RRF (rank from 1). */
   hybridSearch(query: HybridQuery): Promise<HybridResult>;
+  /**
+   * Document frequencies of `terms` (tokenized keyword terms) over every row, no filter. Counted from the
+   * keywords column and kept until the collection changes, so a batch of queries pays for one count.
+   */
+  keywordStats(terms: readonly string[]): Promise<KeywordStats>;
   /** Every row with its vector, in batches of at most `batchSize` (>= 1), for migration between stores. */
   scan(batchSize?: number): AsyncIterable<StoredProduct[]>;
   /**

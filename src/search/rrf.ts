@@ -21,8 +21,9 @@ export const DEFAULT_RRF_K = 60;
 
 export function fuseRrf(legs: readonly RankedLeg[], k: number = DEFAULT_RRF_K): FusedHit[] {
   if (!(k >= 0) || !Number.isFinite(k)) throw new RangeError(`RRF k must be a finite number >= 0, got ${k}`);
-  const byId = new Map<string, FusedHit>();
-  for (const leg of legs) {
+  // Ranks are kept per leg index while scoring and turned into records once, for the hits' final order.
+  const byId = new Map<string, { id: string; score: number; ranks: Array<number | null>; best: number }>();
+  legs.forEach((leg, l) => {
     const weight = leg.weight ?? 1;
     let rank = 0;
     const seen = new Set<string>();
@@ -32,20 +33,15 @@ export function fuseRrf(legs: readonly RankedLeg[], k: number = DEFAULT_RRF_K): 
       rank += 1;
       let hit = byId.get(id);
       if (!hit) {
-        hit = { id, score: 0, ranks: Object.fromEntries(legs.map((l) => [l.name, null])) };
+        hit = { id, score: 0, ranks: legs.map(() => null), best: Infinity };
         byId.set(id, hit);
       }
-      hit.ranks[leg.name] = rank;
+      hit.ranks[l] = rank;
+      hit.best = Math.min(hit.best, rank);
       hit.score += weight / (k + rank);
     }
-  }
-  return [...byId.values()].sort(
-    (a, b) => b.score - a.score || bestRank(a) - bestRank(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
-  );
-}
-
-function bestRank(hit: FusedHit): number {
-  let best = Infinity;
-  for (const r of Object.values(hit.ranks)) if (r !== null && r < best) best = r;
-  return best;
+  });
+  return [...byId.values()]
+    .sort((a, b) => b.score - a.score || a.best - b.best || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    .map((h) => ({ id: h.id, score: h.score, ranks: Object.fromEntries(legs.map((leg, l) => [leg.name, h.ranks[l]])) }));
 }

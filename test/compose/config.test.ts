@@ -64,7 +64,7 @@ describe('config.json', () => {
       '  - key "stages.generator": must be one of auto, local, openrouter',
       '  - key "stages.painter": unknown stage; expected embedder, analyzer or generator',
       '  - key "store": must be one of lancedb, milvus',
-      '  - key "colour": unknown key; expected stages, models, store, openrouter, escalationModel, catalog or storage',
+      '  - key "colour": unknown key; expected stages, models, store, openrouter, escalationModel, catalog, storage or match',
     ]);
     expect(error?.hint).toMatch(/Configuration/);
   });
@@ -72,6 +72,24 @@ describe('config.json', () => {
   it('fills what a file leaves out with the defaults', () => {
     expect(DEFAULT_CONFIG).toEqual({ stages: { embedder: 'auto', analyzer: 'auto', generator: 'auto' }, models: {}, store: 'lancedb', openrouter: {} });
     expect(parseConfig({ stages: { analyzer: 'local' } }, 'config.json')).toEqual({ ...DEFAULT_CONFIG, stages: { embedder: 'auto', analyzer: 'local', generator: 'auto' } });
+  });
+
+  it('reads how match fuses its legs, and names a wrong leg, weight or method', () => {
+    const match = { fusion: 'rrf', weights: { keyword: 'auto', style: 0.5 }, expansion: { neighbours: 5, minVotes: 3 } };
+    expect(parseConfig({ match }, 'config.json').match).toEqual(match);
+    const problem = (raw: unknown) => {
+      try {
+        parseConfig(raw, 'config.json');
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return 'accepted';
+    };
+    expect(problem({ match: { weights: { colour: 1 } } })).toBe('config.json, key "match.weights.colour": unknown leg; expected dense, keyword, text, neighbours, style, season or color');
+    expect(problem({ match: { weights: { dense: -1 } } })).toBe('config.json, key "match.weights.dense": must be a finite number >= 0 (0 leaves the leg out)');
+    expect(problem({ match: { weights: { keyword: 'high' } } })).toBe('config.json, key "match.weights.keyword": must be a finite number >= 0 (0 leaves the leg out), or "auto"');
+    expect(problem({ match: { fusion: 'max' } })).toBe('config.json, key "match.fusion": must be one of weighted-rrf, rrf');
+    expect(problem({ match: { expansion: { minVotes: 0 } } })).toBe('config.json, key "match.expansion.minVotes": must be a whole number from 1 to 50');
   });
 });
 

@@ -15,8 +15,13 @@ import { HitlineError } from '../../src/core/errors.js';
 import type { Filter } from '../../src/core/filter.js';
 import type { StoredProduct, VectorStore } from '../../src/ports/vector-store.js';
 import { keywordText } from '../../src/search/tokenize.js';
+import { DEFAULT_FUSION, withFusionOverrides } from '../../src/search/fusion-settings.js';
+import { matchProduct, type MatchContext, type MatchSettings } from '../../src/pipeline/match.js';
+import type { EmbeddingCache } from '../../src/pipeline/embedding-cache.js';
+import type { Embedder } from '../../src/ports/embedder.js';
+import type { LoadedImage, NewProduct } from '../../src/core/product.js';
 import { MilvusRecorder } from '../fakes/milvus-recorder.js';
-import { DIM, EMBEDDER, catalogFixture, makeProduct, randomUnitVector, seededRandom } from './vector-store/fixture.js';
+import { DIM, EMBEDDER, catalogFixture, makeProduct, nearby, randomUnitVector, seededRandom } from './vector-store/fixture.js';
 import { BAD_HYBRID, BAD_ROWS, hybridQuery } from './vector-store/refusals.js';
 
 const rows = catalogFixture();
@@ -90,6 +95,7 @@ describe('LanceDB and Milvus give the same answers', () => {
       ['unknown field', (s) => s.count([{ field: 'nope', op: 'eq', value: 'x' } as never])],
       ['wrong operator', (s) => s.count([{ field: 'category', op: 'gt', value: 3 } as never])],
       ['id not text', (s) => s.get([1 as unknown as string])],
+      ['term not text', (s) => s.keywordStats(['wool', 7 as unknown as string])],
       ['scan size 0', async (s) => { for await (const _ of s.scan(0)) break; }],
     ];
     for (const [label, call] of calls) expect('error' in (await expectSame(label, call)), label).toBe(true);
@@ -125,6 +131,7 @@ describe('LanceDB and Milvus give the same answers', () => {
         await expectSame(`keyword ${text} ${JSON.stringify(filter)}`, matched);
       }
     }
+    await expectSame('keyword statistics', (store) => store.keywordStats(keywordText('wool coat 羽绒服 UPF50 nothing').split(' ')));
   });
 
   it('answer zero limits and empty keyword queries with nothing, and fuse the dense leg alone the same way', async () => {
@@ -135,6 +142,28 @@ describe('LanceDB and Milvus give the same answers', () => {
     const denseOnly = (store: VectorStore) =>
       store.hybridSearch(hybridQuery(rows, { keywords: '', perLeg: 4, top: 4 })).then((r) => r.hits.map((h) => [h.product.id, h.denseRank, h.keywordRank]));
     await expectSame('hybrid without keywords', denseOnly);
+  });
+
+  it('give match the same fused order: the fusion is hitline\'s code over the legs both stores answer alike', async () => {
+    // Keyword ranks may differ between the stores (their BM25s differ), so the keyword leg is weighed 0 here;
+    // its "auto" weight, read from the catalog's term statistics, is compared on its own below.
+    const fusion = withFusionOverrides(DEFAULT_FUSION, { weights: { keyword: 0 } });
+    for (const row of rows.slice(0, 6)) {
+      const product: NewProduct = { newId: `new-${row.id}`, imagePath: 'new.jpg', category: row.category, style: row.style, season: row.season, promptHint: `${row.color} product photo`, attributes: {} };
+      const run = (store: VectorStore, settings: MatchSettings) => {
+        const cache = { get: async () => nearby(row.vector, seededRandom(7), 0.2), put: async () => undefined } as unknown as EmbeddingCache;
+        const ctx: MatchContext = { store, embedder: { supportsText: false } as Embedder, cache, settings };
+        return matchProduct(ctx, product, { contentHash: 'x' } as LoadedImage);
+      };
+      const settings = { top: 5, perLeg: 20, rrfK: 60, minSales: 0 };
+      const got = await expectSame(`match ${row.id}`, (store) => run(store, { ...settings, fusion }).then((m) => ({ hits: m.hits.map((h) => [h.productId, h.score, h.ranks]), trace: m.trace })));
+      const ok = (got as { ok: { hits: unknown[]; trace: { legs: Array<{ leg: string }> } } }).ok;
+      expect(ok.hits.length, row.id).toBeGreaterThan(0);
+      expect(ok.trace.legs.map((l) => l.leg), row.id).toContain('style');
+      await expectSame(`auto keyword weight ${row.id}`, (store) =>
+        run(store, { ...settings, fusion: DEFAULT_FUSION }).then((m) => [m.trace.keywordWeight, m.trace.informativeness, m.trace.expansion]),
+      );
+    }
   });
 
   it('keep the same rows after the refusals, scanned the same', async () => {

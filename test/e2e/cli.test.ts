@@ -56,12 +56,23 @@ describe('hitline CLI, offline', () => {
         expect(h.rank).toBe(i + 1);
         expect(categoryOf.get(h.productId)).toBe(newCategory);
         expect(salesOf.get(h.productId)).toBeGreaterThan(1500);
-        // Fused score is exactly Σ 1/(60 + rank) over the legs that returned the hit.
-        const expected = (h.denseRank ? 1 / (60 + h.denseRank) : 0) + (h.keywordRank ? 1 / (60 + h.keywordRank) : 0);
+        // Fused score is exactly Σ weight/(60 + rank) over the legs that ranked the hit, with the weights the query shows.
+        const legs: Array<{ leg: string; weight: number }> = m.query.legs;
+        expect(Object.keys(h.ranks).sort()).toEqual(legs.map((l) => l.leg).sort());
+        expect(h.ranks.dense ?? null).toBe(h.denseRank);
+        const expected = legs.reduce((sum, l) => sum + (h.ranks[l.leg] ? l.weight / (60 + h.ranks[l.leg]) : 0), 0);
         expect(h.score).toBeCloseTo(expected, 12);
       }
       expect(m.hits[0].score).toBeGreaterThanOrEqual(m.hits[2].score);
     }
+    // The human output shows what the query became and which leg brought each hit; the flags change the fusion.
+    const human = await runCli(['match', '--new', demo.newCsv, '--images', demo.newImagesDir, '--workspace', ws, '--top', '2', '--fusion', 'rrf']);
+    expect(human.code).toBe(0);
+    expect(human.stdout).toContain('rrf: dense 1, keyword 1; 50 per leg, k 60; keyword weight 1.00');
+    expect(human.stdout).toMatch(/ {2}1\. \S+ +fused 0\.\d{4} .+ \(dense (#\d+|–), keyword (#\d+|–)\)/);
+    const refused = await runCli(['match', '--new', demo.newCsv, '--images', demo.newImagesDir, '--workspace', ws, '--weight', 'colour=1']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('--weight must be LEG=VALUE with LEG one of dense, keyword, text, neighbours, style, season, color, got "colour=1"');
   });
 
   it('runs the pipeline: exact-size images, summary.json, report.html and a contact sheet', async () => {

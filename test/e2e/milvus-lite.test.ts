@@ -15,7 +15,11 @@ import { runCli } from '../helpers/capture.js';
 import { describeWithMilvusLite } from '../helpers/milvus-lite.js';
 
 interface MatchOutput {
-  matches: Array<{ newId: string; hits: Array<{ productId: string; rank: number; score: number; denseRank: number | null; keywordRank: number | null }> }>;
+  matches: Array<{
+    newId: string;
+    query: { legs: Array<{ leg: string; weight: number }> };
+    hits: Array<{ productId: string; rank: number; score: number; denseRank: number | null; keywordRank: number | null; ranks: Record<string, number | null> }>;
+  }>;
 }
 
 describeWithMilvusLite('hitline CLI on Milvus Lite', (server) => {
@@ -58,7 +62,7 @@ describeWithMilvusLite('hitline CLI on Milvus Lite', (server) => {
     expect(second).toMatchObject({ added: 0, updated: 0, unchanged: demo.hitCount, embedded: 0, storeCount: demo.hitCount });
   });
 
-  it('matches each new product to hits of its own category, with per-leg ranks and RRF scores', async () => {
+  it('matches each new product to hits of its own category, with per-leg ranks and weighted RRF scores', async () => {
     inCollection('cli_ingest');
     const { matches } = await match(path.join(tmp, 'ws-milvus'), '--store', 'milvus');
     const newRows = (await readNewProducts(demo.newCsv, demo.newImagesDir)).rows.map((r) => r.value);
@@ -73,7 +77,8 @@ describeWithMilvusLite('hitline CLI on Milvus Lite', (server) => {
         expect(h.rank).toBe(i + 1);
         expect(categoryOf.get(h.productId)).toBe(category);
         expect(salesOf.get(h.productId)).toBeGreaterThan(1500);
-        expect(h.score).toBeCloseTo((h.denseRank ? 1 / (60 + h.denseRank) : 0) + (h.keywordRank ? 1 / (60 + h.keywordRank) : 0), 12);
+        // Σ weight/(60 + rank) over the legs that ranked the hit, with the weights the query shows.
+        expect(h.score).toBeCloseTo(m.query.legs.reduce((sum, l) => sum + l.weight / (60 + (h.ranks[l.leg] ?? Infinity)), 0), 12);
       }
     }
   });

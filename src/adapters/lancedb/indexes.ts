@@ -7,27 +7,11 @@
  * - Full text on `keywords` with the whitespace tokenizer: our own tokenizer already segmented Chinese,
  *   dropped stop words and folded plurals, so LanceDB only splits on spaces and lower-cases. No ASCII
  *   folding, so LanceDB and Milvus see the same terms. Rebuilt after every write (see refreshKeywordIndex).
- * - ANN on `vector` (HNSW_SQ, cosine) only from ANN_MIN_ROWS rows, built by `optimize`. Measured on 2
- *   shared cores with 2048-d rows (bench/results/store-speed.md): at 5,000 rows an exact search costs
- *   ~14 ms with a 7% filter but ~130 ms unfiltered, while HNSW answers in ~7-10 ms with recall@10 1.0
- *   after a one-time ~13 s build. Below 5,000 rows the exact scan is exact and cheap (a few ms filtered at
- *   2,000 rows), so an index would only add build time to every small ingest.
+ * - ANN on `vector` (IVF_HNSW_SQ, cosine) from ANN_MIN_ROWS rows: built and kept up by ann-index.ts.
  */
 import { Index, type Table } from '@lancedb/lancedb';
-import { VECTOR_COLUMN } from './schema.js';
 
-export const ANN_MIN_ROWS = 5_000;
 export const KEYWORD_INDEX = 'keywords_idx';
-export const VECTOR_INDEX = `${VECTOR_COLUMN}_idx`;
-
-/** HNSW_SQ build settings: one partition (a single graph; fine in memory up to a few 100k rows). */
-export const HNSW_BUILD = { m: 16, efConstruction: 150, numPartitions: 1 } as const;
-/**
- * Search settings for the ANN index: `ef` candidates in the graph, then the best `limit × refineFactor`
- * re-scored with exact distances (so scores are exact cosine similarities). At 100k rows this reached
- * recall@10 0.99 (reference sweep, /work/shared/reference/vector-stores.md); bench/store-speed.ts re-measures.
- */
-export const HNSW_SEARCH = { minEf: 200, efPerResult: 4, refineFactor: 5 } as const;
 
 /** Old table versions are deleted by `optimize` once older than this; a reader holds one only for a query. */
 export const VERSION_RETENTION_MS = 5 * 60_000;
@@ -78,15 +62,4 @@ export async function refreshKeywordIndex(table: Table): Promise<void> {
 export async function keywordIndexLag(table: Table): Promise<number> {
   const stats = await table.indexStats(KEYWORD_INDEX);
   return stats ? stats.numUnindexedRows : Number.POSITIVE_INFINITY;
-}
-
-export async function hasVectorIndex(table: Table): Promise<boolean> {
-  return (await table.listIndices()).some((i) => i.columns.includes(VECTOR_COLUMN));
-}
-
-/** Builds the ANN index once the table has `minRows` rows; returns whether it was built now. */
-export async function ensureVectorIndex(table: Table, rowCount: number, minRows: number = ANN_MIN_ROWS): Promise<boolean> {
-  if (rowCount < minRows || (await hasVectorIndex(table))) return false;
-  await table.createIndex(VECTOR_COLUMN, { config: Index.hnswSq({ distanceType: 'cosine', ...HNSW_BUILD }) });
-  return true;
 }

@@ -15,6 +15,7 @@ import type {
   EmbedderInfo,
   HybridQuery,
   HybridResult,
+  KeywordStats,
   LegHit,
   LegQuery,
   ProductRecord,
@@ -32,14 +33,17 @@ import {
   checkIds,
   checkKeywordQuery,
   checkRows,
+  checkTerms,
 } from '../store-rules/index.js';
 import { compileFilter } from './compile-filter.js';
 import { assertSameEmbedder, embedderRecordPath, readEmbedderRecord, writeEmbedderRecord } from './embedder-record.js';
 import { LanceDbStoreError, toLanceDbError } from './errors.js';
-import { ANN_MIN_ROWS, VERSION_RETENTION_MS, ensureBaseIndexes, ensureVectorIndex, refreshKeywordIndex } from './indexes.js';
+import { ANN_MIN_ROWS, ANN_SEARCH, ROWS_PER_PARTITION, optimizeTable, probesFor, vectorIndex, type AnnSizing } from './ann-index.js';
+import { ensureBaseIndexes, refreshKeywordIndex } from './indexes.js';
+import { KeywordStatsCache } from './keyword-stats.js';
 import { deleteByIds, imageHashesByIds, readByIds, unique } from './rows-by-id.js';
 import { RECORD_COLUMNS, VECTOR_COLUMN, productSchema, recordsFromArrow, rowsToArrow, schemaProblem } from './schema.js';
-import { denseLeg, hybridLegs, keywordLeg, type LanceLegQuery } from './search-legs.js';
+import { denseLeg, hybridLegs, keywordLeg, legHits, type LanceLegQuery } from './search-legs.js';
 import { WriteQueue } from './write-queue.js';
 
 export type { LanceLegQuery } from './search-legs.js';
@@ -51,8 +55,10 @@ export interface LanceDbStoreOptions {
   table?: string;
   /** How long a write waits for another process's write lock before failing (ms). Default 10 s. */
   lockWaitMs?: number;
-  /** Rows from which `optimize` builds the ANN index. Default ANN_MIN_ROWS (10,000); tests lower it. */
+  /** Rows from which `optimize` builds the ANN index. Default ANN_MIN_ROWS; tests lower it. */
   annMinRows?: number;
+  /** Rows per IVF partition of the ANN index. Default ROWS_PER_PARTITION; the store benchmark compares others. */
+  rowsPerPartition?: number;
 }
 
 // Rows per mergeInsert: big enough that a 100k ingest makes few table versions, small enough that a
@@ -71,17 +77,20 @@ export class LanceDbStore implements VectorStore {
   readonly dir: string;
   readonly tableName: string;
   private readonly lockWaitMs?: number;
-  private readonly annMinRows: number;
+  private readonly annSizing: AnnSizing;
   private connection?: lancedb.Connection;
   private table?: lancedb.Table;
   private embedder?: EmbedderInfo;
   private queue?: WriteQueue;
+  private readonly termStats = new KeywordStatsCache();
+  /** IVF partitions a dense search probes, from the vector index read at open and after optimize. */
+  private probes: number = ANN_SEARCH.minProbes;
 
   constructor(options: LanceDbStoreOptions) {
     this.dir = path.resolve(options.dir);
     this.tableName = options.table ?? 'products';
     this.lockWaitMs = options.lockWaitMs;
-    this.annMinRows = options.annMinRows ?? ANN_MIN_ROWS;
+    this.annSizing = { minRows: options.annMinRows ?? ANN_MIN_ROWS, rowsPerPartition: options.rowsPerPartition ?? ROWS_PER_PARTITION };
     if (!TABLE_NAME.test(this.tableName)) {
       throw new UserInputError(`invalid store table name ${JSON.stringify(this.tableName)}`, {
         hint: 'Use letters, digits, "_" and "-" only (at most 64).',
@@ -125,6 +134,7 @@ export class LanceDbStore implements VectorStore {
       }
       this.table = table;
       this.embedder = embedder;
+      this.probes = probesFor((await vectorIndex(table))?.partitions ?? 1);
     });
   }
 
@@ -200,20 +210,26 @@ export class LanceDbStore implements VectorStore {
   async denseSearch(vector: Float32Array, query: LanceLegQuery): Promise<LegHit[]> {
     const { table, embedder } = this.opened();
     checkDenseQuery(vector, query, embedder);
-    return this.guard('run a dense search', async () => (await denseLeg(table, vector, query, ['id'])).hits);
+    return this.guard('run a dense search', async () => legHits(await denseLeg(table, vector, query, this.probes)));
   }
 
   async keywordSearch(keywords: string, query: LegQuery): Promise<LegHit[]> {
     const { table } = this.opened();
     checkKeywordQuery(keywords, query);
-    return this.guard('run a keyword search', async () => (await keywordLeg(table, keywords, query, ['id'])).hits);
+    return this.guard('run a keyword search', async () => legHits(await keywordLeg(table, keywords, query)));
   }
 
   async hybridSearch(query: HybridQuery): Promise<HybridResult> {
     const { table, embedder } = this.opened();
     checkHybridQuery(query, embedder);
     if (asksForNothing(query)) return { hits: [], dense: [], keyword: [] };
-    return this.guard('run a hybrid search', () => hybridLegs(table, query));
+    return this.guard('run a hybrid search', () => hybridLegs(table, query, this.probes));
+  }
+
+  async keywordStats(terms: readonly string[]): Promise<KeywordStats> {
+    const { table } = this.opened();
+    checkTerms(terms);
+    return this.guard('count keyword terms', () => this.termStats.stats(table, terms));
   }
 
   async *scan(batchSize = 1_000): AsyncIterable<StoredProduct[]> {
@@ -244,10 +260,9 @@ export class LanceDbStore implements VectorStore {
     await this.guard('optimize the store', () =>
       this.writer().run(async () => {
         await ensureBaseIndexes(table);
-        await ensureVectorIndex(table, await table.countRows(), this.annMinRows);
-        // Compacts small fragments, adds rows written since the last build to every index, and deletes
-        // table versions no reader can still be using.
-        await table.optimize({ cleanupOlderThan: new Date(Date.now() - VERSION_RETENTION_MS) });
+        // Compaction, index deltas, old versions and the ANN index, each done once (ann-index.ts).
+        const { index } = await optimizeTable(table, this.annSizing);
+        this.probes = probesFor(index?.partitions ?? 1);
         await refreshKeywordIndex(table);
       }),
     );
@@ -256,6 +271,7 @@ export class LanceDbStore implements VectorStore {
   async close(): Promise<void> {
     this.table?.close();
     this.connection?.close();
+    this.termStats.forget();
     this.table = undefined;
     this.connection = undefined;
     this.embedder = undefined;

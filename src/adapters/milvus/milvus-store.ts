@@ -15,6 +15,7 @@ import type {
   EmbedderInfo,
   HybridQuery,
   HybridResult,
+  KeywordStats,
   LegHit,
   LegQuery,
   ProductRecord,
@@ -32,6 +33,7 @@ import {
   checkIds,
   checkKeywordQuery,
   checkRows,
+  checkTerms,
 } from '../store-rules/index.js';
 import { displayAddress, resolveMilvusConfig, type MilvusConfig, type ResolvedMilvusConfig } from './config.js';
 import { connectMilvus } from './connection.js';
@@ -39,6 +41,7 @@ import { createCollection, describeCollection, ensureIndexes, ensureLoaded, read
 import { compileMilvusFilter } from './compile-filter.js';
 import { MilvusNotLoadedError, callMilvus, checkStatus } from './errors.js';
 import { hybridSearch, runLeg } from './hybrid-search.js';
+import { KeywordStatsCache } from './keyword-stats.js';
 import type { CollectionLayout, OpenCollection } from './layout.js';
 import { countWhere, deleteWhere, idsWhere } from './queries.js';
 import { IDS_PER_REQUEST, queryByIds, readByIds } from './rows-by-id.js';
@@ -57,6 +60,7 @@ export class MilvusStore implements VectorStore {
   private refusals: string[] = [];
   /** Writes of this store run one at a time (Milvus Lite's writes to a collection are not safe to overlap). */
   private writeTail: Promise<unknown> = Promise.resolve();
+  private readonly termStats = new KeywordStatsCache();
 
   constructor(config: MilvusConfig) {
     this.config = resolveMilvusConfig(config);
@@ -168,6 +172,7 @@ export class MilvusStore implements VectorStore {
       return;
     }
     await this.serially(() => upsertInBatches(target, valid, onProgress));
+    this.termStats.forget();
   }
 
   async get(ids: readonly string[], options: { withVectors?: boolean } = {}): Promise<Array<StoredProduct | ProductRecord>> {
@@ -194,6 +199,7 @@ export class MilvusStore implements VectorStore {
       for (let i = 0; i < existing.length; i += IDS_PER_REQUEST) {
         await deleteWhere(this.ready(), idsExpr(this.tenant, existing.slice(i, i + IDS_PER_REQUEST)), 'deleting products');
       }
+      this.termStats.forget();
       return existing.length;
     });
   }
@@ -230,6 +236,13 @@ export class MilvusStore implements VectorStore {
     if (asksForNothing(query)) return { hits: [], dense: [], keyword: [] };
     const expr = this.expr(query.filter);
     return this.whileLoaded((target) => hybridSearch(target, query, expr));
+  }
+
+  async keywordStats(terms: readonly string[]): Promise<KeywordStats> {
+    this.ready();
+    checkTerms(terms);
+    const expr = scopedExpr(this.tenant, `${FIELD.id} != ""`);
+    return this.whileLoaded((target) => this.termStats.stats(target, expr, terms));
   }
 
   /**
@@ -271,6 +284,7 @@ export class MilvusStore implements VectorStore {
     const action = 'dropping the collection';
     const res = await callMilvus(this.config, action, () => client.dropCollection({ collection_name: this.config.collection }));
     checkStatus(res, this.config, action);
+    this.termStats.forget();
     this.opened = undefined;
   }
 
@@ -288,6 +302,7 @@ export class MilvusStore implements VectorStore {
     }
     await this.open(embedder);
     await this.serially(() => deleteWhere(this.ready(), scopedExpr(this.tenant, ''), `emptying tenant "${this.tenant}"`));
+    this.termStats.forget();
   }
 
   async close(): Promise<void> {
@@ -295,6 +310,7 @@ export class MilvusStore implements VectorStore {
     this.client = undefined;
     this.connecting = undefined;
     this.opened = undefined;
+    this.termStats.forget();
     if (client) await client.closeConnection().catch(() => undefined);
   }
 }

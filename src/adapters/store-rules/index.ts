@@ -10,4 +10,5 @@ export {
   checkHybridQuery,
   checkIds,
   checkKeywordQuery,
+  checkTerms,
 } from './query-schema.js';

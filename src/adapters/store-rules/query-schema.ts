@@ -79,6 +79,7 @@ const embedderInfo = z.object(
 );
 
 const ids = z.array(z.string(TEXT), worded('must be a list of product ids'));
+const terms = z.array(z.string(TEXT), worded('must be a list of keyword terms'));
 const BATCH = worded('must be a whole number >= 1');
 const batchSize = z.number(BATCH).int(BATCH).min(1, BATCH);
 
@@ -93,6 +94,7 @@ const QUERY_HINTS: Record<string, string> = {
   keywords: 'Pass the keyword query as text (space-joined tokens).',
   filter: FILTER_HINT,
   ids: 'Product ids are text.',
+  terms: 'Keyword terms are text (tokens of search/tokenize.ts).',
   batchSize: 'Ask for batches of 1 row or more.',
   embedderId: `An embedder reports a non-empty id and a dimension from 1 to ${MAX_DIMENSION}.`,
   dimension: `An embedder reports a non-empty id and a dimension from 1 to ${MAX_DIMENSION}.`,
@@ -132,6 +134,10 @@ export function checkFilter(value: Filter, subject: string): void {
 
 export function checkIds(value: readonly string[], subject: string): void {
   check(z.object({ ids }), { ids: value }, subject);
+}
+
+export function checkTerms(value: readonly string[]): void {
+  check(z.object({ terms }), { terms: value }, 'keyword statistics');
 }
 
 export function checkBatchSize(value: number): void {

@@ -1,14 +1,20 @@
 import { readNewProducts } from '../../catalog/read-catalog.js';
 import { ImageProblemError, loadImage } from '../../catalog/load-image.js';
 import { createEmbedder, openStore } from '../../compose/adapters.js';
-import { catalogOptions } from '../../compose/context.js';
+import { catalogOptions, fusionSettings } from '../../compose/context.js';
 import { EmbeddingCache } from '../../pipeline/embedding-cache.js';
-import { matchProduct, openStoreForQueries, type MatchSettings, type ProductMatch } from '../../pipeline/match.js';
+import { legRanksText, matchProduct, openStoreForQueries, queryJson, type MatchSettings, type ProductMatch } from '../../pipeline/match.js';
+import type { FusionMethod, FusionWeights } from '../../search/fusion-settings.js';
 import { FileSystemError, HitlineError, formatRowProblem, fsProblemText, type RowProblem } from '../../core/errors.js';
 import { newRunId } from '../../pipeline/workspace.js';
 import { adapterSettings, type CommandContext } from '../context.js';
 
-export interface MatchFlags extends MatchSettings {
+export interface MatchFlags extends Omit<MatchSettings, 'fusion'> {
+  /** --fusion, --weight, --expansion, --expansion-votes: override config.json's "match". */
+  fusion?: FusionMethod;
+  weight?: Partial<FusionWeights>;
+  expansion?: number;
+  expansionVotes?: number;
   new: string;
   images: string;
   json?: boolean;
@@ -24,7 +30,11 @@ export async function matchCommand(flags: MatchFlags, ctx: CommandContext): Prom
     // match only reads the workspace: on a read-only one it still works, and says the embeddings were not kept.
     let unwritable: FileSystemError | undefined;
     const cache = new EmbeddingCache(ctx.ws.cacheDir, embedder.id, embedder.dimension, { onWriteError: (err) => (unwritable ??= err) });
-    const matchCtx = { store, embedder, cache, settings: flags };
+    const fusion = fusionSettings(ctx, {
+      method: flags.fusion, weights: flags.weight,
+      expansion: { ...(flags.expansion !== undefined && { neighbours: flags.expansion }), ...(flags.expansionVotes !== undefined && { minVotes: flags.expansionVotes }) },
+    });
+    const matchCtx = { store, embedder, cache, settings: { top: flags.top, perLeg: flags.perLeg, rrfK: flags.rrfK, minSales: flags.minSales, fusion } };
     const matches: ProductMatch[] = [];
     const allProblems: RowProblem[] = [...problems];
     ctx.progress.start('match', rows.length);
@@ -56,7 +66,8 @@ export function matchJson(matches: ProductMatch[], problems: RowProblem[], notes
   return {
     matches: matches.map((m) => ({
       newId: m.newId,
-      hits: m.hits.map((h) => ({ rank: h.rank, productId: h.productId, score: h.score, denseRank: h.denseRank, keywordRank: h.keywordRank })),
+      query: queryJson(m),
+      hits: m.hits.map((h) => ({ rank: h.rank, productId: h.productId, score: h.score, denseRank: h.denseRank, keywordRank: h.keywordRank, ranks: h.ranks })),
       ...(m.shortfall ? { shortfall: m.shortfall } : {}),
     })),
     problems,
@@ -67,13 +78,10 @@ export function matchJson(matches: ProductMatch[], problems: RowProblem[], notes
 function describeMatches(matches: ProductMatch[], problems: RowProblem[], notes: string[]): string {
   const lines: string[] = [];
   for (const m of matches) {
-    lines.push(`${m.newId}  (keywords: ${m.keywords || '–'})`);
+    lines.push(`${m.newId}  (keywords: ${m.keywords || '–'})`, `  ${describeQuery(m)}`);
     if (m.hits.length === 0) lines.push('  no hits');
     for (const h of m.hits) {
-      lines.push(
-        `  ${h.rank}. ${h.productId.padEnd(12)} fused ${h.score.toFixed(4)}  dense ${fmtRank(h.denseRank)}  keyword ${fmtRank(h.keywordRank)}` +
-          `  ${h.product.category} · sold ${h.product.salesCount}`,
-      );
+      lines.push(`  ${h.rank}. ${h.productId.padEnd(12)} fused ${h.score.toFixed(4)}  ${h.product.category} · sold ${h.product.salesCount}  (${legRanksText(h)})`);
     }
     if (m.shortfall) lines.push(`  note: ${m.shortfall}`);
   }
@@ -85,4 +93,10 @@ function describeMatches(matches: ProductMatch[], problems: RowProblem[], notes:
   return lines.join('\n') + '\n';
 }
 
-const fmtRank = (r: number | null) => (r === null ? '  –' : `#${String(r).padEnd(2)}`);
+/** "weighted-rrf: dense 1, keyword auto, ...; keyword weight 0.10 (IDF mass 5.2); expansion: shoe×3 nike×2". */
+function describeQuery(m: ProductMatch): string {
+  const t = m.trace;
+  const kw = `keyword weight ${t.keywordWeight.toFixed(2)}${t.informativeness === null ? '' : ` (IDF mass ${t.informativeness.toFixed(1)})`}`;
+  const expansion = t.expansion.map((e) => `${e.term}×${e.votes}`).join(' ');
+  return `${t.fusion}; ${kw}${expansion ? `; expansion: ${expansion}` : ''}`;
+}

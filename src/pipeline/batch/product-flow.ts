@@ -19,7 +19,7 @@ import type { AspectRatio, SizeTier } from '../../core/output-sizes.js';
 import { buildGenerationPrompt } from '../generation-prompt.js';
 import type { PaidStage } from '../../core/usage.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
-import { matchProduct, type MatchContext, type ProductMatch } from '../match.js';
+import { matchProduct, queryJson, type MatchContext, type ProductMatch } from '../match.js';
 import type { ProductSummary, SummaryHit, SummaryOutput } from '../../core/run-summary.js';
 import { stageKey, type CachedImage, type StageCache } from '../stage-cache.js';
 import { safeFileStem } from '../workspace.js';
@@ -114,7 +114,7 @@ export async function runProduct(product: NewProduct, imageAbsPath: string, s: P
       value: await paid('match', 'embed', { images: 1, textChars: EMBED_TEXT_CHARS }, () => matchProduct(s.match, product, loaded)),
       cached: false,
     }));
-    Object.assign(summary, { keywords: match.keywords, filter: match.filter, shortfall: match.shortfall, hits: summaryHits(match) });
+    Object.assign(summary, { keywords: match.keywords, filter: match.filter, query: queryJson(match), shortfall: match.shortfall, hits: summaryHits(match) });
     if (match.shortfall) summary.warnings.push(match.shortfall);
     if (match.hits.length === 0) throw new Error(`no hit product to learn a style from: ${match.shortfall}`);
     const references = await loadReferences(match, summary.warnings);
@@ -264,7 +264,7 @@ async function loadReferences(match: ProductMatch, warnings: string[]): Promise<
 
 function summaryHits(match: ProductMatch): SummaryHit[] {
   return match.hits.map((h) => ({
-    rank: h.rank, productId: h.productId, score: h.score, denseRank: h.denseRank, keywordRank: h.keywordRank,
+    rank: h.rank, productId: h.productId, score: h.score, denseRank: h.denseRank, keywordRank: h.keywordRank, ranks: h.ranks,
     category: h.product.category, salesCount: h.product.salesCount, description: h.product.description, imagePath: h.product.imagePath,
   }));
 }

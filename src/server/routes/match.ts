@@ -6,6 +6,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createRoute, z } from '@hono/zod-openapi';
 import { UserInputError } from '../../core/errors.js';
+import { fusionSettings } from '../../compose/context.js';
 import { matchOne } from '../../service/catalog/catalog-queries.js';
 import type { App, ServerDeps } from '../app-env.js';
 import { parseFields } from '../errors.js';
@@ -20,8 +21,8 @@ const MatchForm = MatchFields.extend({ image: z.any().openapi({ type: 'string', 
 export function matchRoutes(app: App, deps: ServerDeps): void {
   const route = createRoute({
     method: 'post', path: '/api/match', tags: ['match'],
-    summary: 'The closest hit products for one photo (dense + keyword legs, RRF), with each leg\'s rank',
-    description: 'multipart/form-data: an `image` file and the product\'s fields. The filter is the same category and sales above minSales, on both legs.',
+    summary: 'The closest hit products for one photo (weighted fusion of its legs), with each leg\'s rank and what the query became',
+    description: 'multipart/form-data: an `image` file and the product\'s fields. The filter is the same category and sales above minSales, on every leg. The fusion is the tenant workspace\'s config.json "match" (defaults otherwise).',
     request: { body: { content: { 'multipart/form-data': { schema: MatchForm } }, required: true } },
     responses: { 200: json(MatchResult, 'Ranked hits.'), 409: COMMON_ERRORS[400], 413: COMMON_ERRORS[400], ...COMMON_ERRORS },
   });
@@ -44,7 +45,7 @@ export function matchRoutes(app: App, deps: ServerDeps): void {
       const f = parseFields(MatchFields, fields, 'form');
       const result = await matchOne(tenant, {
         imageFile, product: { newId: f.newId, category: f.category, style: f.style, season: f.season, promptHint: f.promptHint, attributes: {} },
-        settings: { top: f.top, perLeg: f.perLeg, rrfK: f.rrfK, minSales: f.minSales },
+        settings: { top: f.top, perLeg: f.perLeg, rrfK: f.rrfK, minSales: f.minSales, fusion: fusionSettings(tenant.hitline) },
       });
       return send(c, MatchResult, { ...result, hits: result.hits.map((h) => ({ ...h, product: { ...h.product, imageUrl: `/api/catalog/products/${encodeURIComponent(h.productId)}/image` } })) });
     } finally {

@@ -1,5 +1,6 @@
 /** Catalog, uploads, match and search shapes. */
 import { z } from '@hono/zod-openapi';
+import { DEFAULT_MATCH_SETTINGS } from '../../pipeline/match.js';
 import { RowProblem } from './common.js';
 
 export const CatalogProduct = z
@@ -42,6 +43,23 @@ export const RankedHit = z.object({
   product: CatalogProduct.optional(),
 });
 
+/** A match's hit: also its rank in every leg that was fused, so which leg brought it is visible. */
+export const MatchHit = RankedHit.extend({
+  ranks: z.record(z.string(), z.number().int().nullable()).openapi({ description: 'Rank in each fused leg (dense, keyword, text, neighbours, style, season, color), null where that leg did not rank the hit.' }),
+});
+
+/** What the query became (pipeline/match.ts queryJson). */
+export const MatchQuery = z
+  .object({
+    keywords: z.string(),
+    fusion: z.string().openapi({ description: 'The fusion method and the weight of each leg, per-leg hits and k.' }),
+    legs: z.array(z.object({ leg: z.string(), weight: z.number(), hits: z.number().int() })),
+    keywordWeight: z.number(),
+    informativeness: z.number().nullable().openapi({ description: 'IDF mass of the seller\'s words the "auto" keyword weight was read from; null for a fixed weight.' }),
+    expansion: z.array(z.object({ term: z.string(), votes: z.number().int() })).openapi({ description: 'Words the first dense hits share (the neighbours leg).' }),
+  })
+  .openapi('MatchQuery');
+
 export const SearchResult = z.object({ query: z.string(), keywords: z.string(), mode: z.string(), results: z.array(RankedHit) }).openapi('SearchResult');
 
 export const MatchFields = z
@@ -52,14 +70,14 @@ export const MatchFields = z
     promptHint: z.string().max(2000).default(''),
     newId: z.string().max(200).optional(),
     top: z.coerce.number().int().min(1).max(100).default(3),
-    perLeg: z.coerce.number().int().min(1).max(1000).default(20),
+    perLeg: z.coerce.number().int().min(1).max(1000).default(DEFAULT_MATCH_SETTINGS.perLeg),
     rrfK: z.coerce.number().min(0).default(60),
     minSales: z.coerce.number().min(0).default(1500),
   })
   .openapi('MatchFields');
 
 export const MatchResult = z
-  .object({ newId: z.string(), keywords: z.string(), shortfall: z.string().optional(), hits: z.array(RankedHit) })
+  .object({ newId: z.string(), keywords: z.string(), query: MatchQuery, shortfall: z.string().optional(), hits: z.array(MatchHit) })
   .openapi('MatchResult');
 
 export const UploadSummary = z

@@ -9,7 +9,7 @@ import type { NewProduct } from '../../core/product.js';
 import { ImageProblemError, loadImage } from '../../catalog/load-image.js';
 import { UserInputError } from '../../core/errors.js';
 import type { ProductRecord } from '../../ports/vector-store.js';
-import { matchProduct, type MatchSettings } from '../../pipeline/match.js';
+import { matchProduct, queryJson, type MatchSettings } from '../../pipeline/match.js';
 import { searchCatalogText } from '../../pipeline/text-search.js';
 import { EmptyCatalogError, notFound } from '../errors.js';
 import type { QueryAdapters, TenantContext } from '../tenants/tenant-contexts.js';
@@ -98,8 +98,10 @@ export async function matchOne(tenant: TenantContext, input: MatchOneInput) {
   const product: NewProduct = { ...input.product, newId: input.product.newId ?? `photo-${loaded.contentHash.slice(0, 8)}`, imagePath: 'upload' };
   const match = await tenant.withQueries((q) => matchProduct({ ...q, settings: input.settings }, product, loaded));
   return {
-    newId: match.newId, keywords: match.keywords, filter: match.filter, shortfall: match.shortfall,
-    hits: match.hits.map((h) => ({ rank: h.rank, productId: h.productId, score: h.score, denseRank: h.denseRank, keywordRank: h.keywordRank, product: publicProduct(h.product) })),
+    newId: match.newId, keywords: match.keywords, query: queryJson(match), filter: match.filter, shortfall: match.shortfall,
+    hits: match.hits.map((h) => ({
+      rank: h.rank, productId: h.productId, score: h.score, denseRank: h.denseRank, keywordRank: h.keywordRank, ranks: h.ranks, product: publicProduct(h.product),
+    })),
   };
 }
 

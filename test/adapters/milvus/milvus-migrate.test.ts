@@ -140,6 +140,7 @@ describe('migrateStore', () => {
       denseSearch: (v, q) => real.denseSearch(v, q),
       keywordSearch: (k, q) => real.keywordSearch(k, q),
       hybridSearch: (q) => real.hybridSearch(q),
+      keywordStats: (t) => real.keywordStats(t),
       scan: (size) => real.scan(size),
       optimize: () => real.optimize(),
       close: () => real.close(),

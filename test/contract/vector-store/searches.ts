@@ -3,6 +3,7 @@ import { describe, expect } from 'vitest';
 import { matchesFilter, type Filter } from '../../../src/core/filter.js';
 import { fuseRrf } from '../../../src/search/rrf.js';
 import { keywordText } from '../../../src/search/tokenize.js';
+import type { StoredProduct } from '../../../src/ports/vector-store.js';
 import { DIM, catalogFixture, exactDense, filterRow, keywordMatches, makeProduct, nearby, randomUnitVector, record, seededRandom } from './fixture.js';
 import type { ContractSuite } from './suite.js';
 
@@ -115,6 +116,29 @@ export function searchTests(suite: ContractSuite): void {
       await suite.withStore(catalogFixture(), async (store) => {
         expect(await store.keywordSearch('', { filter: [], limit: 5 })).toEqual([]);
         expect(await store.keywordSearch('   \n ', { filter: [], limit: 5 })).toEqual([]);
+      });
+    });
+  });
+
+  describe('keyword statistics', () => {
+    suite.test('counts the rows holding each keyword term over the whole store, and counts again after a write', async () => {
+      const rows = catalogFixture();
+      await suite.withStore(rows, async (store) => {
+        const terms = [...keywordText('wool coat 羽绒服').split(' '), 'absent-term'];
+        const want = (all: readonly StoredProduct[]) => new Map(terms.map((t) => [t, all.filter((p) => p.keywords.split(' ').includes(t)).length]));
+        const stats = await store.keywordStats(terms);
+        expect(stats.rows).toBe(rows.length);
+        expect(new Map(stats.documentFrequency)).toEqual(want(rows));
+        expect([...stats.documentFrequency.values()].some((n) => n > 1)).toBe(true);
+        expect(stats.documentFrequency.get('absent-term')).toBe(0);
+        // A write changes the counts; the next call sees it.
+        const extra = makeProduct('extra', { keywords: 'wool wool absent-term', vector: randomUnitVector(seededRandom(3), DIM) });
+        await store.upsert([extra]);
+        const after = await store.keywordStats(terms);
+        expect(after.rows).toBe(rows.length + 1);
+        expect(new Map(after.documentFrequency)).toEqual(want([...rows, extra]));
+        await store.delete(['extra']);
+        expect((await store.keywordStats(['wool'])).documentFrequency.get('wool')).toBe(want(rows).get('wool'));
       });
     });
   });

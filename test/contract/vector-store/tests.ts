@@ -33,6 +33,7 @@ export const VECTOR_STORE_TESTS = [
   'equals fuseRrf over the two legs it returns, with per-leg ranks and full records',
   'honours per-leg limits and top, and fuses the dense leg alone when keywords are empty',
   'applies the filter to both legs (a keyword match outside the filter is not fused in)',
+  'counts the rows holding each keyword term over the whole store, and counts again after a write',
   // filters (filters.ts)
   'matches hostile string values literally and never widens the result',
   'gets, searches and deletes ids that contain quotes and backslashes',

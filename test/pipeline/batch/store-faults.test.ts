@@ -14,7 +14,7 @@ import { openLanceDbStore } from '../../../src/adapters/lancedb/index.js';
 import { resolveMilvusConfig } from '../../../src/adapters/milvus/config.js';
 import { statusError, toMilvusError } from '../../../src/adapters/milvus/errors.js';
 import type { HitlineError } from '../../../src/core/errors.js';
-import type { HybridQuery, VectorStore } from '../../../src/ports/vector-store.js';
+import type { LegQuery, VectorStore } from '../../../src/ports/vector-store.js';
 import type { BatchEvent } from '../../../src/pipeline/batch/batch-events.js';
 import { createBatchEngine } from '../../../src/pipeline/batch/engine.js';
 import { DEFAULT_PROVIDER_LIMITS } from '../../../src/pipeline/batch/provider-limits.js';
@@ -30,9 +30,9 @@ const LANCE = { dir: '/data/ws/lancedb', table: 'products', action: 'run a hybri
 /** The failure each product's searches meet, by the product's number (the last word of its prompt hint). */
 const FAULTS: Record<string, { times: number; error: () => unknown }> = {
   // Milvus went away for a moment: gRPC UNAVAILABLE.
-  '1': { times: 1, error: () => toMilvusError({ code: 14, details: 'connection reset by peer' }, MILVUS, 'running the hybrid search') },
+  '1': { times: 1, error: () => toMilvusError({ code: 14, details: 'connection reset by peer' }, MILVUS, 'running the keyword search') },
   // Milvus refused the request as it is.
-  '2': { times: Infinity, error: () => statusError({ code: 1100, error_code: 'IllegalArgument', reason: 'invalid parameter[expected=valid expr]' }, MILVUS, 'running the hybrid search') },
+  '2': { times: Infinity, error: () => statusError({ code: 1100, error_code: 'IllegalArgument', reason: 'invalid parameter[expected=valid expr]' }, MILVUS, 'running the keyword search') },
   // The filesystem under the LanceDB table was busy, as LanceDB 0.33 reports it.
   '3': {
     times: 2,
@@ -40,19 +40,19 @@ const FAULTS: Record<string, { times: number; error: () => unknown }> = {
   },
 };
 
-/** `store` with hybridSearch failing as FAULTS says, and a count of the searches per product number. */
+/** `store` with the keyword leg (match's search of the seller's words) failing as FAULTS says, and a count of the searches per product number. */
 function faultyStore(store: VectorStore, searches: Map<string, number>): VectorStore {
-  const hybridSearch = async (query: HybridQuery) => {
-    const product = query.keywords.split(' ').at(-1)!;
+  const keywordSearch = async (keywords: string, query: LegQuery) => {
+    const product = keywords.split(' ').at(-1)!;
     const seen = searches.get(product) ?? 0;
     searches.set(product, seen + 1);
     const fault = FAULTS[product];
     if (fault && seen < fault.times) throw fault.error();
-    return store.hybridSearch(query);
+    return store.keywordSearch(keywords, query);
   };
   return new Proxy(store, {
     get(target, prop) {
-      if (prop === 'hybridSearch') return hybridSearch;
+      if (prop === 'keywordSearch') return keywordSearch;
       const value = Reflect.get(target, prop, target);
       return typeof value === 'function' ? value.bind(target) : value;
     },
@@ -99,7 +99,7 @@ describe('store failures in a run', () => {
     expect(summary.totals).toMatchObject({ products: 4, done: 3, failed: 1, pending: 0, images: 3 });
     expect(summary.stop).toBeUndefined();
     const failed = summary.products.find((p) => p.newId === 'NEW002')!;
-    expect(failed.error).toBe('match: Milvus at milvus.internal:19530 failed while running the hybrid search: invalid parameter[expected=valid expr]');
+    expect(failed.error).toBe('match: Milvus at milvus.internal:19530 failed while running the keyword search: invalid parameter[expected=valid expr]');
 
     // The transient ones were searched again (NEW001 once more, NEW003 twice more), the refused one was not.
     expect(Object.fromEntries(searches)).toEqual({ '1': 2, '2': 1, '3': 3, '4': 1 });
