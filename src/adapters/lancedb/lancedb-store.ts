@@ -36,6 +36,7 @@ import {
 import { compileFilter } from './compile-filter.js';
 import { assertSameEmbedder, embedderRecordPath, readEmbedderRecord, writeEmbedderRecord } from './embedder-record.js';
 import { LanceDbStoreError, toLanceDbError } from './errors.js';
+import { compactTable } from './compaction.js';
 import { ANN_MIN_ROWS, VERSION_RETENTION_MS, ensureBaseIndexes, ensureVectorIndex, refreshKeywordIndex } from './indexes.js';
 import { deleteByIds, imageHashesByIds, readByIds, unique } from './rows-by-id.js';
 import { RECORD_COLUMNS, VECTOR_COLUMN, productSchema, recordsFromArrow, rowsToArrow, schemaProblem } from './schema.js';
@@ -251,6 +252,11 @@ export class LanceDbStore implements VectorStore {
         await refreshKeywordIndex(table);
       }),
     );
+  }
+
+  async compact(): Promise<void> {
+    const { table } = this.opened();
+    await this.guard('compact the store', () => this.writer().run(() => compactTable(table)));
   }
 
   async close(): Promise<void> {
