@@ -24,6 +24,8 @@ export interface IngestOptions {
   maxPixels?: number;
   /** Empty the store first and refill it with this embedder (to switch embedders). */
   reindex?: boolean;
+  /** Rows gathered before a store write; default WRITE_BATCH_ROWS. */
+  writeBatchRows?: number;
   /** Rows written between two compactions of the store (`VectorStore.compact`); default COMPACT_EVERY_ROWS. */
   compactEveryRows?: number;
   /** How the catalog is read (symbolic links leading outside the images folder). */
@@ -41,7 +43,7 @@ export const COMPACT_EVERY_ROWS = 2_048;
  * Rows gathered before a store write. Each write re-indexes the keywords of the whole table and adds a
  * fragment (LanceDB), so fewer, larger writes cost less; 512 rows of 2,304-d vectors hold ~5 MB.
  */
-const WRITE_BATCH_ROWS = 512;
+export const WRITE_BATCH_ROWS = 512;
 
 /** Images read at once while a chunk is prepared (reading, hashing and checking an image is mostly I/O). */
 const LOAD_CONCURRENCY = 4;
@@ -79,6 +81,7 @@ export async function ingestCatalog(options: IngestOptions): Promise<IngestRepor
   const progress = options.progress ?? quietProgress;
   const chunkSize = options.chunkSize ?? 64;
   const compactEvery = options.compactEveryRows ?? COMPACT_EVERY_ROWS;
+  const writeBatch = options.writeBatchRows ?? WRITE_BATCH_ROWS;
   const { rows, problems, notes } = await readHitCatalog(options.catalogCsv, options.imagesDir, options.catalog);
   const embedderInfo = { embedderId: embedder.id, dimension: embedder.dimension };
   if (options.reindex) {
@@ -122,7 +125,7 @@ export async function ingestCatalog(options: IngestOptions): Promise<IngestRepor
     }
     unwritten.push(...toWrite);
     processed += chunk.length;
-    if (unwritten.length < WRITE_BATCH_ROWS && c + 1 < chunks.length) continue;
+    if (unwritten.length < writeBatch && c + 1 < chunks.length) continue;
     await writing; // one write at a time, in chunk order
     const batch = unwritten.splice(0);
     const through = processed;

@@ -43,10 +43,10 @@ interface Slot {
 }
 
 // Workers start as plain Node: register tsx (hitline runs its TypeScript sources as they are), then load the body.
+// Only dynamic imports, so the code runs whether Node evaluates it as CommonJS or (--input-type=module) as ESM.
 const BOOT = `
-const { workerData } = require('node:worker_threads');
-import(workerData.tsxApi)
-  .then((tsx) => { tsx.register(); return import(workerData.entry); })
+import('node:worker_threads')
+  .then(async ({ workerData }) => { (await import(workerData.tsxApi)).register(); await import(workerData.entry); })
   .catch((error) => { setImmediate(() => { throw error; }); });
 `;
 // tsx's ESM api (dist/esm/api/index.mjs, next to the CommonJS one that require resolves): its CommonJS build
