@@ -125,10 +125,10 @@ export async function ingestCatalog(options: IngestOptions): Promise<IngestRepor
     }
     unwritten.push(...toWrite);
     processed += chunk.length;
+    progress.update({ stage: 'ingest', done: processed, total: rows.length, failed: report.problems.length - problems.length });
     if (unwritten.length < writeBatch && c + 1 < chunks.length) continue;
     await writing; // one write at a time, in chunk order
     const batch = unwritten.splice(0);
-    const through = processed;
     writing = (async () => {
       if (batch.length > 0) await store.upsert(batch);
       writtenSinceCompaction += batch.length;
@@ -136,7 +136,6 @@ export async function ingestCatalog(options: IngestOptions): Promise<IngestRepor
         await store.compact();
         writtenSinceCompaction = 0;
       }
-      progress.update({ stage: 'ingest', done: through, total: rows.length, failed: report.problems.length - problems.length });
     })();
     writing.catch(() => {}); // surfaced when awaited
   }
