@@ -3,8 +3,8 @@
  * OpenRouter when a key is present and the offline adapter otherwise; `--offline` forces every stage
  * offline; config can pin each stage. Only compose/ imports adapters; the pipeline sees ports.
  */
-import type { Embedder } from '../ports/embedder.js';
 import { availableParallelism } from 'node:os';
+import type { Embedder } from '../ports/embedder.js';
 import { createLocalEmbedder } from '../adapters/local/embedder/index.js';
 import { createOpenRouterEmbedder } from '../adapters/openrouter/embedder.js';
 import type { StyleAnalyzer } from '../ports/style-analyzer.js';

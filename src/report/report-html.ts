@@ -3,6 +3,7 @@
  * linked to its full-size file in the run folder). Every string from the user's data is HTML-escaped.
  */
 import path from 'node:path';
+import pMap from 'p-map';
 import type { CostLine, ProductSummary, RunSummary } from '../core/run-summary.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { thumbnailJpeg } from '../imaging/thumbnail.js';
@@ -85,8 +86,8 @@ async function productSection(runDir: string, p: ProductSummary, thumbs: Thumbna
 
 export async function renderRunReport(runDir: string, s: RunSummary, options: ReportOptions = {}): Promise<string> {
   const thumbs = options.thumbnails ?? new ThumbnailCache();
-  const sections: string[] = [];
-  for (const p of s.products) sections.push(await productSection(runDir, p, thumbs));
+  // A few products at a time: on a re-run their pictures are read and hashed, and their thumbnails read back.
+  const sections = await pMap(s.products, (p) => productSection(runDir, p, thumbs), { concurrency: 4 });
   const problems = s.inputProblems.length
     ? `<section class="problems"><h2>Rows that could not be used</h2><ul>${s.inputProblems
         .map((q) => `<li>${escapeHtml(q.file)}${q.row ? `, row ${q.row}` : ''}${q.column ? `, column ${escapeHtml(q.column)}` : ''}: ${escapeHtml(q.message)}</li>`)
