@@ -3,6 +3,7 @@
  * of a long one. Each ingest runs in a child process (bench/batch-ingest.ts) so its peak memory is its own.
  */
 import { execFileSync } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT } from '../src/util/paths.js';
 import { ingestCatalogFiles } from './batch-fixtures.js';
@@ -10,6 +11,8 @@ import { commandLine, loadAverage } from './batch-results.js';
 
 export interface IngestArgs {
   ingestRows: number;
+  /** Rows of the before-issue-12 baseline measured in the same run (0: none). */
+  baselineRows: number;
   shapeRows: number;
   shapeRecipe: string;
   distinctImages: number;
@@ -19,26 +22,61 @@ export interface IngestArgs {
 export async function ingestSections(args: IngestArgs, tmp: string, imagesDir: string, report: string[], raw: Record<string, unknown>, log: (s: string) => void, flush: () => void): Promise<void> {
   if (args.ingestRows > 0) {
     const csv = await ingestCatalogFiles(path.join(tmp, 'ingest'), args.ingestRows, args.distinctImages);
+    // The same rows the way ingest ran before issue 12 (embedder on the main thread, no compaction during the
+    // ingest), over the first `baselineRows`, in the same run: the ratio is what to read on a shared machine.
+    const baselineRows = Math.min(args.baselineRows, args.ingestRows);
+    let base: IngestChildResult | undefined;
+    let loadAtBase = '';
+    if (baselineRows > 0) {
+      const baseCsv = await ingestCatalogFiles(path.join(tmp, 'ingest-base'), baselineRows, args.distinctImages);
+      loadAtBase = loadAverage();
+      log(`ingest baseline: ${baselineRows} rows, 1 thread, no compaction (load ${loadAtBase})…`);
+      base = runIngestChild(baseCsv, imagesDir, path.join(tmp, 'ingest-base-ws'), 'default', ['--threads', '1', '--compact-every', '0']);
+      raw.ingestBaseline = base;
+    }
     const loadAtIngest = loadAverage();
-    log(`ingest: ${args.ingestRows} rows, default recipe (load ${loadAtIngest})…`);
-    const r = runIngestChild(csv, imagesDir, path.join(tmp, 'ingest-ws'), 'default');
+    log(`ingest: ${args.ingestRows} rows, default recipe, ${os.availableParallelism()} threads (load ${loadAtIngest})…`);
+    const r = runIngestChild(csv, imagesDir, path.join(tmp, 'ingest-ws'), 'default', []);
+    const loadAfter = loadAverage();
     raw.ingest = r;
+    const rate = (x: IngestChildResult) => x.rows / x.seconds;
+    const cpuMs = (x: IngestChildResult) => (x.cpuSeconds / x.rows) * 1000;
+    const cores = (x: IngestChildResult) => x.cpuSeconds / x.seconds;
+    const col = (x: IngestChildResult | undefined, f: (x: IngestChildResult) => string) => (x ? f(x) : 'n/a');
+    const marks = [0.1, 0.25, 0.5, 0.75, 1].map((f) => Math.round(f * r.rows));
+    const at = (rows: number) => r.samples.find((s) => s.rows >= rows) ?? r.samples[r.samples.length - 1];
     report.push(
       `## 3. Ingest of ${args.ingestRows.toLocaleString('en')} catalog rows, offline embedder`,
       '',
-      `Command: \`${commandLine()}\` (load average at the start: ${loadAtIngest})`,
+      `Command: \`${commandLine()}\` (load average at the start of the baseline: ${loadAtBase || 'n/a'}; of the ingest: ${loadAtIngest}; after it: ${loadAfter})`,
       '',
       `Rows cycle through ${args.distinctImages} distinct 640×800 photo-like JPEGs (every row is a distinct product id, so every row is embedded: ingest only skips an image whose hash is already stored for that id). ` +
-        `Embedder: ${r.embedderId} (${r.dimension}-d), LanceDB store, chunks of 64 rows.`,
+        `Embedder: ${r.embedderId} (${r.dimension}-d), LanceDB store. "Now": the embedder on ${r.threads} worker threads, reading, embedding and writing overlapped, ` +
+        `writes of 512 rows, compaction every ${r.compactEveryRows} rows. "Before": the same code with one thread on the main thread and no compaction during the ingest, ` +
+        `over the first ${baselineRows.toLocaleString('en')} rows, measured just before.`,
       '',
-      '| measure | value |',
-      '|---|---|',
-      `| rows stored | ${r.storeCount} (${r.problems} problem(s)) |`,
-      `| wall time | ${r.seconds.toFixed(1)} s |`,
-      `| **rows per second** | **${(r.rows / r.seconds).toFixed(1)}** |`,
-      `| CPU time | ${r.cpuSeconds.toFixed(1)} s |`,
-      `| resident memory while the rows go in (sampled every second) | ${steadyRange(r.samples)} |`,
-      `| **peak memory (max RSS)** | **${r.maxRssMB} MiB**${r.maxRssBeforeOptimizeMB ? ` (${r.maxRssBeforeOptimizeMB} MiB before the store built its vector index at the end, which took ${r.optimizeSeconds.toFixed(1)} s)` : ''} |`,
+      '| measure | before (1 thread, no compaction) | **now** |',
+      '|---|---|---|',
+      `| rows | ${col(base, (x) => String(x.rows))} | ${r.rows} (${r.storeCount} stored, ${r.problems} problem(s)) |`,
+      `| wall time | ${col(base, (x) => `${x.seconds.toFixed(1)} s`)} | ${r.seconds.toFixed(1)} s |`,
+      `| **rows per second** | ${col(base, (x) => rate(x).toFixed(1))} | **${rate(r).toFixed(1)}** |`,
+      `| CPU time per row (all threads) | ${col(base, (x) => `${cpuMs(x).toFixed(1)} ms`)} | ${cpuMs(r).toFixed(1)} ms |`,
+      `| cores used (CPU time / wall time) | ${col(base, (x) => cores(x).toFixed(2))} | ${cores(r).toFixed(2)} |`,
+      `| rows per second two free cores would give (2 / CPU per row) | ${col(base, (x) => Math.min(rate(x) / cores(x), 2000 / cpuMs(x)).toFixed(1))} | ${(2000 / cpuMs(r)).toFixed(1)} |`,
+      `| store writes / compactions (wall, overlapping the embedding now) | ${col(base, (x) => `${x.storeSeconds.upsert.toFixed(1)} s / –`)} | ${r.storeSeconds.upsert.toFixed(1)} s / ${r.storeSeconds.compact.toFixed(1)} s in ${r.storeSeconds.compactions} |`,
+      `| resident memory while the rows go in | ${col(base, (x) => steadyRange(x.samples))} | ${steadyRange(r.samples)} |`,
+      `| **peak memory (max RSS)** | ${col(base, (x) => `${x.maxRssMB} MiB`)} | **${r.maxRssMB} MiB** (${r.maxRssBeforeOptimizeMB} MiB before the store built its vector index at the end, which took ${r.optimizeSeconds.toFixed(1)} s) |`,
+      '',
+      'Resident memory of the "now" run as the rows go by (sampled once a second; the worker threads are part of the process):',
+      '',
+      '| rows done | resident (RSS) | JS heap used (main thread) | rows/s since the previous line | CPU ms per row since the previous line |',
+      '|---|---|---|---|---|',
+      ...marks.map((m, i) => {
+        const s = at(m);
+        const p = i === 0 ? { rows: 0, seconds: 0, cpuSeconds: 0 } : at(marks[i - 1]);
+        const rows = Math.max(1, s.rows - p.rows);
+        return `| ${s.rows.toLocaleString('en')} | ${s.rssMB} MiB | ${s.heapMB} MiB | ${(rows / Math.max(1e-9, s.seconds - p.seconds)).toFixed(1)} | ${(((s.cpuSeconds - p.cpuSeconds) / rows) * 1000).toFixed(1)} |`;
+      }),
       '',
     );
     flush();
@@ -77,9 +115,37 @@ export async function ingestSections(args: IngestArgs, tmp: string, imagesDir: s
   }
 }
 
+interface Sample {
+  seconds: number;
+  rows: number;
+  rssMB: number;
+  heapMB: number;
+  externalMB: number;
+  cpuSeconds: number;
+}
+
+/** What bench/batch-ingest.ts prints. */
+interface IngestChildResult {
+  recipe: string;
+  embedderId: string;
+  dimension: number;
+  threads: number;
+  compactEveryRows: number;
+  storeSeconds: { upsert: number; compact: number; compactions: number };
+  rows: number;
+  storeCount: number;
+  problems: number;
+  seconds: number;
+  cpuSeconds: number;
+  maxRssMB: number;
+  maxRssBeforeOptimizeMB: number;
+  optimizeSeconds: number;
+  samples: Sample[];
+}
+
 /** Runs bench/batch-ingest.ts in a child process, so its peak memory is its own. */
-function runIngestChild(csv: string, imagesDir: string, workspace: string, recipe: string): any {
-  const argv = ['--import', 'tsx', path.join(REPO_ROOT, 'bench/batch-ingest.ts'), '--catalog', csv, '--images', imagesDir, '--workspace', workspace, '--recipe', recipe];
+function runIngestChild(csv: string, imagesDir: string, workspace: string, recipe: string, extra: string[] = []): IngestChildResult {
+  const argv = ['--import', 'tsx', path.join(REPO_ROOT, 'bench/batch-ingest.ts'), '--catalog', csv, '--images', imagesDir, '--workspace', workspace, '--recipe', recipe, ...extra];
   const out = execFileSync(process.execPath, argv, {
     cwd: REPO_ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -3,6 +3,7 @@
  * OpenRouter when a key is present and the offline adapter otherwise; `--offline` forces every stage
  * offline; config can pin each stage. Only compose/ imports adapters; the pipeline sees ports.
  */
+import { availableParallelism } from 'node:os';
 import type { Embedder } from '../ports/embedder.js';
 import { createLocalEmbedder } from '../adapters/local/embedder/index.js';
 import { createOpenRouterEmbedder } from '../adapters/openrouter/embedder.js';
@@ -83,7 +84,7 @@ function repairAllowance(s: AdapterSettings): RepairAllowance {
 }
 
 export function createEmbedder(s: AdapterSettings): Embedder {
-  if (resolveStage('embedder', s) === 'local') return createLocalEmbedder();
+  if (resolveStage('embedder', s) === 'local') return createLocalEmbedder({ threads: availableParallelism() });
   return createOpenRouterEmbedder({ client: openRouterClient(s), model: s.config.models.embedding, onUsage: s.onUsage });
 }
 

@@ -25,6 +25,7 @@ import { writeFileAtomic } from '../util/atomic-write.js';
 import { writeContactSheet } from '../report/contact-sheet.js';
 import { acquireWorkspaceLock } from '../util/workspace-lock.js';
 import { writeRunReport } from '../report/report-html.js';
+import { ThumbnailCache } from '../report/thumbnail-cache.js';
 import { summarizeCosts, type CostLedger, type CostTotals } from './cost-ledger.js';
 import { EmbeddingCache } from './embedding-cache.js';
 import { openStoreForQueries, type MatchSettings } from './match.js';
@@ -200,8 +201,9 @@ async function runLocked(options: RunOptions, engine: BatchEngine, emit: BatchEv
     wire: { attempts: { ...engine.wire.attempts }, rateLimited: engine.wire.rateLimited },
   };
   await writeFileAtomic(path.join(runDir, 'summary.json'), JSON.stringify(summary, null, 2));
-  await writeRunReport(runDir, summary);
-  await writeContactSheet(runDir, summary);
+  const thumbnails = new ThumbnailCache(options.workspace.cacheDir);
+  await writeRunReport(runDir, summary, { thumbnails });
+  await writeContactSheet(runDir, summary, { thumbnails });
   await journal.end(stop ? 'stopped' : 'finished', stop);
   emit({ type: 'run-end', done: summary.totals.done, failed: summary.totals.failed, pending: summary.totals.pending, seconds: summary.totals.seconds, spentUsd: engine.budget.spent });
   return { runDir, summary };

@@ -133,5 +133,12 @@ export interface VectorStore {
   recreate?(embedder: EmbedderInfo): Promise<void>;
   /** Builds or refreshes indexes once the collection is large enough to need them. */
   optimize(): Promise<void>;
+  /**
+   * Merges the small pieces that many small writes leave behind and frees what old versions hold, without
+   * building any new index (that stays `optimize`'s job). A long ingest calls it every few thousand rows so
+   * memory and write time stay flat in catalog size. Optional: a store whose writes leave nothing to merge
+   * does not need it.
+   */
+  compact?(): Promise<void>;
   close(): Promise<void>;
 }

@@ -3,17 +3,27 @@
  * linked to its full-size file in the run folder). Every string from the user's data is HTML-escaped.
  */
 import path from 'node:path';
+import pMap from 'p-map';
 import type { CostLine, ProductSummary, RunSummary } from '../core/run-summary.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
-import { thumbnailDataUri } from '../imaging/thumbnail.js';
+import { thumbnailJpeg } from '../imaging/thumbnail.js';
+import { ThumbnailCache, type ThumbnailKind } from './thumbnail-cache.js';
+
+/** The report's embedded pictures: JPEG thumbnails that fit inside size×size. */
+const reportThumbnail = (size: number): ThumbnailKind => ({ id: `report-jpeg@1 ${size}`, extension: 'jpg', make: (source) => thumbnailJpeg(source, size) });
+
+export interface ReportOptions {
+  /** Where thumbnails come from; pass one built on the workspace's cache folder so later runs reuse them (thumbnail-cache.ts). */
+  thumbnails?: ThumbnailCache;
+}
 
 export function escapeHtml(text: unknown): string {
   return String(text ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
-async function safeThumb(file: string, size?: number): Promise<string | undefined> {
+async function safeThumb(thumbs: ThumbnailCache, file: string, size: number): Promise<string | undefined> {
   try {
-    return await thumbnailDataUri(file, size);
+    return `data:image/jpeg;base64,${(await thumbs.thumbnail(file, reportThumbnail(size))).toString('base64')}`;
   } catch {
     return undefined;
   }
@@ -34,16 +44,16 @@ export function formatCost(c: CostLine): string {
 
 const rankText = (r: number | null) => (r === null ? '–' : `#${r}`);
 
-async function productSection(runDir: string, p: ProductSummary): Promise<string> {
+async function productSection(runDir: string, p: ProductSummary, thumbs: ThumbnailCache): Promise<string> {
   const hits = await Promise.all(
     p.hits.map(async (h) => `
-      <figure class="hit">${img(await safeThumb(h.imagePath, 240), h.productId)}
+      <figure class="hit">${img(await safeThumb(thumbs, h.imagePath, 240), h.productId)}
         <figcaption><b>${escapeHtml(h.productId)}</b> · fused ${h.score.toFixed(4)}<br>
         dense ${rankText(h.denseRank)} · keyword ${rankText(h.keywordRank)} · sold ${h.salesCount}</figcaption></figure>`),
   );
   const outputs = await Promise.all(
     p.outputs.map(async (o) => `
-      <figure class="out">${img(await safeThumb(path.join(runDir, o.file), 360), o.file, o.file)}
+      <figure class="out">${img(await safeThumb(thumbs, path.join(runDir, o.file), 360), o.file, o.file)}
         <figcaption>${escapeHtml(o.file)} · ${o.width}×${o.height}${o.cached ? ' · from cache' : ''}
         ${o.warnings.map((w) => `<div class="warn">${escapeHtml(w)}</div>`).join('')}</figcaption></figure>`),
   );
@@ -64,7 +74,7 @@ async function productSection(runDir: string, p: ProductSummary): Promise<string
     ${p.error ? `<p class="error">${escapeHtml(p.error)}</p>` : ''}
     ${p.warnings.length ? `<details class="warnings" open><summary>${p.warnings.length} warning${p.warnings.length > 1 ? 's' : ''}</summary><ul>${p.warnings.map((w) => `<li class="warn">${escapeHtml(w)}</li>`).join('')}</ul></details>` : ''}
     <div class="row">
-      <figure class="new">${img(await safeThumb(p.imagePath, 300), p.newId)}<figcaption>new product<br>${escapeHtml(p.product.promptHint)}</figcaption></figure>
+      <figure class="new">${img(await safeThumb(thumbs, p.imagePath, 300), p.newId)}<figcaption>new product<br>${escapeHtml(p.product.promptHint)}</figcaption></figure>
       <div class="hits"><h3>top hits</h3>${hits.join('') || '<p>none</p>'}</div>
       <div class="outs"><h3>generated</h3>${outputs.join('') || '<p>none</p>'}</div>
     </div>
@@ -74,9 +84,10 @@ async function productSection(runDir: string, p: ProductSummary): Promise<string
   </section>`;
 }
 
-export async function renderRunReport(runDir: string, s: RunSummary): Promise<string> {
-  const sections: string[] = [];
-  for (const p of s.products) sections.push(await productSection(runDir, p));
+export async function renderRunReport(runDir: string, s: RunSummary, options: ReportOptions = {}): Promise<string> {
+  const thumbs = options.thumbnails ?? new ThumbnailCache();
+  // A few products at a time: on a re-run their pictures are read and hashed, and their thumbnails read back.
+  const sections = await pMap(s.products, (p) => productSection(runDir, p, thumbs), { concurrency: 4 });
   const problems = s.inputProblems.length
     ? `<section class="problems"><h2>Rows that could not be used</h2><ul>${s.inputProblems
         .map((q) => `<li>${escapeHtml(q.file)}${q.row ? `, row ${q.row}` : ''}${q.column ? `, column ${escapeHtml(q.column)}` : ''}: ${escapeHtml(q.message)}</li>`)
@@ -111,8 +122,8 @@ ${sections.join('\n')}
 </body></html>`;
 }
 
-export async function writeRunReport(runDir: string, summary: RunSummary): Promise<string> {
+export async function writeRunReport(runDir: string, summary: RunSummary, options: ReportOptions = {}): Promise<string> {
   const file = path.join(runDir, 'report.html');
-  await writeFileAtomic(file, await renderRunReport(runDir, summary));
+  await writeFileAtomic(file, await renderRunReport(runDir, summary, options));
   return file;
 }

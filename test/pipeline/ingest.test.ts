@@ -89,4 +89,54 @@ describe('ingest', () => {
     expect(report.problems.every((p) => p.file === csv)).toBe(true);
     await store.close();
   });
+
+  it('on a pool of embedding threads, makes an image the pool cannot decode a problem of its row naming the file, and stores the rest', async () => {
+    const { images, csv, store } = await setup();
+    const pool = createLocalEmbedder({ threads: 2 });
+    // c.jpg passes the catalog's checks; the pool is handed bytes it cannot decode in its place.
+    const refused = await readFile(path.join(images, 'c.jpg'));
+    const embedder: Embedder = {
+      ...pool,
+      embedImages: (imgs) => pool.embedImages(imgs.map((b) => (b.equals(refused) ? Buffer.from('not an image at all') : b))),
+    };
+    await writeFile(csv, HEADER + 'A,a.jpg,dress,red,casual,summer,2000,Red dress,10\nC,c.jpg,dress,green,casual,summer,2000,Green dress,10\nB,b.jpg,dress,blue,casual,summer,3000,Blue dress,12\n');
+    try {
+      const report = await ingestCatalog({ catalogCsv: csv, imagesDir: images, store, embedder });
+      expect(report).toMatchObject({ added: 2, embedded: 2 });
+      expect(report.problems).toEqual([
+        { file: csv, row: 2, column: 'image_path', message: expect.stringMatching(new RegExp(`could not embed the image ${path.join(images, 'c.jpg')}: image 1 of 1 could not be decoded`)) },
+      ]);
+      // The threads' vectors are the ones the calling thread computes.
+      const [stored] = (await store.get(['A'], { withVectors: true })) as Array<{ vector: Float32Array }>;
+      const [expected] = await createLocalEmbedder().embedImages([await readFile(path.join(images, 'a.jpg'))]);
+      expect(Array.from(stored.vector)).toEqual(Array.from(expected));
+    } finally {
+      await pool.close();
+      await store.close();
+    }
+  });
+
+  it('writes in batches and compacts the store every few thousand rows (here: every 4), ending with every row stored', async () => {
+    const { images, csv, store } = await setup();
+    const events: string[] = [];
+    const upsert = store.upsert.bind(store);
+    store.upsert = async (rows) => {
+      events.push(`write ${rows.map((r) => r.id).join('')}`);
+      await upsert(rows);
+    };
+    const compact = store.compact.bind(store);
+    store.compact = async () => {
+      events.push('compact');
+      await compact();
+    };
+    const letters = ['A', 'B', 'C', 'D', 'E', 'F', 'G'];
+    await writeFile(csv, HEADER + letters.map((id, i) => `${id},${'abc'[i % 3]}.jpg,dress,red,casual,summer,${2000 + i},Dress ${id},10\n`).join(''));
+    const report = await ingestCatalog({
+      catalogCsv: csv, imagesDir: images, store, embedder: createLocalEmbedder({ recipe: 'histogram' }), chunkSize: 2, writeBatchRows: 2, compactEveryRows: 4,
+    });
+    expect(report).toMatchObject({ added: 7, problems: [] });
+    expect(events).toEqual(['write AB', 'write CD', 'compact', 'write EF', 'write G']);
+    expect(await store.count()).toBe(7);
+    await store.close();
+  });
 });

@@ -17,7 +17,7 @@
  *   which every search still scans exactly.
  */
 import { Index, type Table } from '@lancedb/lancedb';
-import { VERSION_RETENTION_MS } from './indexes.js';
+import { compactTable } from './compaction.js';
 import { VECTOR_COLUMN } from './schema.js';
 
 export const ANN_MIN_ROWS = 5_000;
@@ -87,7 +87,7 @@ export async function optimizeTable(table: Table, sizing: AnnSizing = DEFAULT_AN
   const rows = await table.countRows();
   const existing = await vectorIndex(table);
   const plan = vectorIndexPlan(existing, rows, sizing);
-  const compact = () => table.optimize({ cleanupOlderThan: new Date(Date.now() - VERSION_RETENTION_MS) });
+  const compact = () => compactTable(table);
   if (plan === 'none') {
     if (existing && (await unindexedShare(table, existing)) < MAINTENANCE_SHARE) return { index: existing, did: [] };
     await compact();

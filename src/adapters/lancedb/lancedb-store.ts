@@ -41,6 +41,7 @@ import { LanceDbStoreError, toLanceDbError } from './errors.js';
 import { ANN_MIN_ROWS, ANN_SEARCH, ROWS_PER_PARTITION, optimizeTable, probesFor, vectorIndex, type AnnSizing } from './ann-index.js';
 import { ensureBaseIndexes, refreshKeywordIndex } from './indexes.js';
 import { KeywordStatsCache } from './keyword-stats.js';
+import { compactTable } from './compaction.js';
 import { deleteByIds, imageHashesByIds, readByIds, unique } from './rows-by-id.js';
 import { RECORD_COLUMNS, VECTOR_COLUMN, productSchema, recordsFromArrow, rowsToArrow, schemaProblem } from './schema.js';
 import { denseLeg, hybridLegs, keywordLeg, legHits, type LanceLegQuery } from './search-legs.js';
@@ -266,6 +267,11 @@ export class LanceDbStore implements VectorStore {
         await refreshKeywordIndex(table);
       }),
     );
+  }
+
+  async compact(): Promise<void> {
+    const { table } = this.opened();
+    await this.guard('compact the store', () => this.writer().run(() => compactTable(table)));
   }
 
   async close(): Promise<void> {

@@ -4,6 +4,7 @@
  */
 import sharp from 'sharp';
 import { decodeOriented } from '../../../catalog/load-image.js';
+import { UserInputError } from '../../../core/errors.js';
 
 /** Interleaved 8-bit RGB pixels, row-major. */
 export interface RgbImage {
@@ -21,6 +22,14 @@ export async function decodeUprightRgb(bytes: Buffer): Promise<RgbImage> {
     .raw()
     .toBuffer({ resolveWithObject: true });
   return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height };
+}
+
+/** The error an embedder call gives for an image it cannot decode: which image of the call, and sharp's reason. */
+export function undecodableImage(index: number, total: number, reason: string, cause?: unknown): UserInputError {
+  return new UserInputError(`image ${index + 1} of ${total} could not be decoded: ${reason}`, {
+    hint: 'Check that the file is a complete JPEG, PNG or WebP image.',
+    cause,
+  });
 }
 
 /** A rectangle in pixel coordinates. */
