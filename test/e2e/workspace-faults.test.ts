@@ -75,7 +75,7 @@ describe.skipIf(!canMount)('a read-only workspace (a tmpfs remounted read-only)'
   it('match, search, run --dry-run, presets and doctor work on it', async () => {
     const match = await spawnCli(['match', '--new', demo.newCsv, '--images', demo.newImagesDir, '--workspace', ws, '--progress', 'quiet'], OFFLINE);
     expect(match.code, match.stderr.toString()).toBe(0);
-    expect(match.stdout.toString()).toMatch(/NEW001 .*\n {2}1\. SKU/);
+    expect(match.stdout.toString()).toMatch(/NEW001 .*\n {2}weighted-rrf.*\n {2}1\. SKU/);
     expect(match.stdout.toString()).toMatch(/note: the photos' embeddings were not cached \(the file system is read-only \(EROFS\) on .*\), so the next match embeds them again/);
     for (const args of [['search', 'dress'], ['run', '--dry-run', '--new', demo.newCsv, '--images', demo.newImagesDir], ['presets'], ['doctor']]) {
       const result = await spawnCli([...args, '--workspace', ws, '--progress', 'quiet'], OFFLINE);
