@@ -124,7 +124,11 @@ describe('batch under documented faults', () => {
     const analyses = fake.requestsTo('chat').filter((r) => !isGeneration(r));
     expect(gens).toHaveLength(1);
     expect(analyses).toHaveLength(1);
-    expect(fake.requestsTo('embeddings')).toHaveLength(0); // the photo did not change
+    // The photo did not change (no image embedded again); the seller's new words are embedded once for the text leg.
+    const embedded = fake.requestsTo('embeddings').map((r) => JSON.stringify((r.body as { input: unknown }).input));
+    expect(embedded).toHaveLength(1);
+    expect(embedded[0]).toContain('now in linen');
+    expect(embedded[0]).not.toContain('image_url');
     expect(JSON.stringify(gens[0].body)).toContain('now in linen');
     const changed = summary.products.find((p) => p.newId === 'NEW007')!;
     expect(changed.outputs[0].cached).toBe(false);
