@@ -9,6 +9,8 @@ import { openCostLedger, type CostLedger } from '../pipeline/cost-ledger.js';
 import { loadConfig, type HitlineConfig, type StoreChoice } from './config.js';
 import type { AdapterSettings } from './adapters.js';
 import type { CatalogReadOptions } from '../catalog/read-catalog.js';
+import type { BlobStorage } from '../ports/blob-storage.js';
+import { FolderStorage } from '../adapters/storage/index.js';
 
 export interface HitlineContext {
   ws: Workspace;
@@ -20,6 +22,8 @@ export interface HitlineContext {
   generatorModel?: string;
   /** `--store`. */
   storeOverride?: StoreChoice;
+  /** Where stage results and embeddings are kept (and, for a fleet, product inputs and outputs): the workspace's cache folder. */
+  storage: BlobStorage;
 }
 
 export interface ContextOptions {
@@ -49,6 +53,7 @@ export async function openHitlineContext(opts: ContextOptions, env: NodeJS.Proce
     ledger: openCostLedger(ws.ledgerFile),
     generatorModel: opts.model,
     storeOverride: opts.store,
+    storage: new FolderStorage(ws.cacheDir),
   };
 }
 

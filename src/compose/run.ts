@@ -59,7 +59,7 @@ export async function runBatch(ctx: HitlineContext, o: BatchRunOptions): Promise
     }
     detach = o.onEngine?.(engine);
     return await runPipeline({
-      runId: o.runId, resume: o.resume, request: r, engine, ledger: ctx.ledger, newCsv: r.new, imagesDir: r.images, catalog: catalogOptions(ctx), workspace: ctx.ws, store,
+      runId: o.runId, resume: o.resume, request: r, engine, ledger: ctx.ledger, newCsv: r.new, imagesDir: r.images, catalog: catalogOptions(ctx), workspace: ctx.ws, storage: ctx.storage, store,
       embedder, analyzer, generator, match: { top: r.top, perLeg: r.perLeg, rrfK: r.rrfK, minSales: r.minSales },
       aspectRatio: r.aspect, sizeTier: r.size, variants: r.variants, generationReferences: r.references, concurrency: o.concurrency,
       progress: o.events ? undefined : o.progress,
@@ -86,7 +86,7 @@ export async function planBatch(ctx: HitlineContext, r: RunRequest): Promise<Run
     const analyzer = createAnalyzer(settings);
     const generator = createGenerator(settings);
     return await planRun({
-      newCsv: r.new, imagesDir: r.images, catalog: catalogOptions(ctx), workspace: ctx.ws, store, embedder, analyzerId: analyzer.id, generatorId: generator.id,
+      newCsv: r.new, imagesDir: r.images, catalog: catalogOptions(ctx), workspace: ctx.ws, storage: ctx.storage, store, embedder, analyzerId: analyzer.id, generatorId: generator.id,
       stageModels: paidStageModels({ embedder, analyzer, generator }), pricing: createCallPricing(),
       match: { top: r.top, perLeg: r.perLeg, rrfK: r.rrfK, minSales: r.minSales }, aspectRatio: r.aspect, sizeTier: r.size,
       variants: r.variants, generationReferences: r.references, budgetUsd: r.budget,

@@ -21,6 +21,7 @@ import type { Embedder } from '../ports/embedder.js';
 import type { ImageGenerator } from '../ports/image-generator.js';
 import type { AspectRatio, SizeTier } from '../core/output-sizes.js';
 import type { VectorStore } from '../ports/vector-store.js';
+import type { BlobStorage } from '../ports/blob-storage.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { writeContactSheet } from '../report/contact-sheet.js';
 import { acquireWorkspaceLock } from '../util/workspace-lock.js';
@@ -45,6 +46,8 @@ export interface RunOptions {
   /** How new_products.csv is read (symbolic links leading outside the images folder). */
   catalog?: CatalogReadOptions;
   workspace: Workspace;
+  /** Where stage results and embeddings are stored (the workspace cache folder, or a bucket shared by a fleet). */
+  storage: BlobStorage;
   store: VectorStore;
   embedder: Embedder;
   analyzer: StyleAnalyzer;
@@ -121,10 +124,10 @@ async function runLocked(options: RunOptions, engine: BatchEngine, emit: BatchEv
     match: {
       store: options.store,
       embedder: withCallSignal(options.embedder),
-      cache: new EmbeddingCache(options.workspace.cacheDir, options.embedder.id, options.embedder.dimension),
+      cache: new EmbeddingCache(options.storage, options.embedder.id, options.embedder.dimension),
       settings: options.match,
     },
-    stageCache: new StageCache(options.workspace.cacheDir),
+    stageCache: new StageCache(options.storage),
     analyzer: options.analyzer,
     generator: options.generator,
     aspectRatio: options.aspectRatio,

@@ -23,7 +23,7 @@ export async function matchCommand(flags: MatchFlags, ctx: CommandContext): Prom
     await openStoreForQueries(store, embedder);
     // match only reads the workspace: on a read-only one it still works, and says the embeddings were not kept.
     let unwritable: FileSystemError | undefined;
-    const cache = new EmbeddingCache(ctx.ws.cacheDir, embedder.id, embedder.dimension, { onWriteError: (err) => (unwritable ??= err) });
+    const cache = new EmbeddingCache(ctx.storage, embedder.id, embedder.dimension, { onWriteError: (err) => (unwritable ??= err) });
     const matchCtx = { store, embedder, cache, settings: flags };
     const matches: ProductMatch[] = [];
     const allProblems: RowProblem[] = [...problems];
