@@ -6,6 +6,7 @@ import type { RunExecutor } from '../service/runs/run-executor.js';
 import type { TenantContext, TenantContexts } from '../service/tenants/tenant-contexts.js';
 import type { Principal, TenantRegistry } from '../service/tenants/tenant-registry.js';
 import type { UploadLimits } from '../service/uploads/uploads.js';
+import type { QueueStatus } from '../compose/queue/index.js';
 
 export interface ServerLimits {
   /** Bytes of an upload request (catalog, new products). */
@@ -33,6 +34,8 @@ export interface ServerDeps {
   corsOrigin?: string;
   /** Readiness: false while shutting down. */
   accepting: () => boolean;
+  /** The queue's depth, when runs go through one (`serve --queue`). */
+  queueStatus?: () => Promise<QueueStatus>;
 }
 
 export type AppEnv = { Variables: { principal: Principal; tenant: TenantContext; requestId: string } };

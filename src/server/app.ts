@@ -20,6 +20,7 @@ import { healthRoutes } from './routes/health.js';
 import { matchRoutes } from './routes/match.js';
 import { newProductRoutes } from './routes/new-products.js';
 import { outputRoutes } from './routes/outputs.js';
+import { queueRoutes } from './routes/queue.js';
 import { runEventRoutes } from './routes/run-events.js';
 import { runRoutes } from './routes/runs.js';
 import { tenantRoutes } from './routes/tenant.js';
@@ -55,6 +56,7 @@ export function buildApp(deps: ServerDeps): App {
   runRoutes(app, deps);
   runEventRoutes(app, deps);
   outputRoutes(app, deps);
+  queueRoutes(app, deps);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', { type: 'http', scheme: 'bearer', description: 'A tenant API key (hl_...), from `hitline tenants add` or `hitline tenants rotate`.' });
   app.doc31('/openapi.json', { openapi: '3.1.0', info: API_INFO, security: [{ apiKey: [] }] });

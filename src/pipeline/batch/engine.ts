@@ -35,7 +35,7 @@ export interface BatchEngineOptions {
    * A worker of a fleet: the budget shared by every worker (instead of this process's BudgetGuard), the
    * gate that also holds the fleet's caps around this process's lanes, and single flight across workers.
    */
-  shared?: { budget: RunBudget; gate: (local: LaneGate) => Gate; flights: Flights };
+  shared?: { budget?: RunBudget; gate?: (local: LaneGate) => Gate; flights?: (control: RunControl) => Flights };
 }
 
 export interface BatchEngine {
@@ -70,14 +70,14 @@ export function createBatchEngine(o: BatchEngineOptions = {}): BatchEngine {
   const control = new RunControl();
   const budget = o.shared?.budget ?? new BudgetGuard(o.budgetUsd, o.alreadySpentUsd ?? 0);
   const local = new LaneGate({ [LOCAL_LANE]: { maxInFlight: Math.max(1, os.availableParallelism()) } });
-  const gate = o.shared ? o.shared.gate(local) : local;
+  const gate = o.shared?.gate ? o.shared.gate(local) : local;
   const base = o.limits ?? DEFAULT_PROVIDER_LIMITS;
   const limits: ProviderLimits = { ...base, models: { ...base.models } };
   const pricing = o.pricing ?? UNKNOWN_PRICES;
   const stageModels: Partial<Record<PaidStage, string>> = {};
   const metered = createMeteredFetch({ gate, limits, stageModels, budget, control, fetch: o.fetch, pricing });
   return {
-    control, budget, gate, limits, pricing, stageModels, flights: o.shared?.flights ?? new SingleFlight(), stageRetries: o.stageRetries ?? 2,
+    control, budget, gate, limits, pricing, stageModels, flights: o.shared?.flights?.(control) ?? new SingleFlight(), stageRetries: o.stageRetries ?? 2,
     clientHooks: metered.clientHooks, wire: metered.stats, events: o.events ?? ignoreBatchEvents,
     async runLocal(fn) {
       // CPU-bound work is this machine's own: the local lane is never a fleet's.
