@@ -53,10 +53,11 @@ export interface QueueConnection {
 
 const DAY_S = 86_400;
 
-export function openQueueConnection(url: string, reports: ConnectionReports = {}): QueueConnection {
+/** `leaseMs`: how long this process's fleet slots, reservations and locks outlive it if it is killed. */
+export function openQueueConnection(url: string, reports: ConnectionReports = {}, options: { leaseMs?: number } = {}): QueueConnection {
   const redis = openRedis(url, reports);
   const subscriber = openRedis(url, reports, { blocking: true });
-  const fleet = createRedisFleet(redis, subscriber, NS);
+  const fleet = createRedisFleet(redis, subscriber, NS, options.leaseMs);
   const queue = new Queue(QUEUE_NAME, {
     connection: redis,
     defaultJobOptions: {
@@ -67,8 +68,15 @@ export function openQueueConnection(url: string, reports: ConnectionReports = {}
       removeOnFail: { age: 7 * DAY_S },
     },
   });
-  let events: QueueEvents | undefined;
-  const queueEvents = () => (events ??= new QueueEvents(QUEUE_NAME, { connection: openRedis(url, reports, { blocking: true }) }));
+  // BullMQ leaves connections it was given open on close: each one made here is quit here.
+  let events: { events: QueueEvents; connection: ReturnType<typeof openRedis> } | undefined;
+  const queueEvents = () => {
+    if (!events) {
+      const connection = openRedis(url, reports, { blocking: true });
+      events = { events: new QueueEvents(QUEUE_NAME, { connection }), connection };
+    }
+    return events.events;
+  };
   const key = (runKey: string, what: string) => `${NS}:run:${runKey}:${what}`;
 
   return {
@@ -133,9 +141,9 @@ export function openQueueConnection(url: string, reports: ConnectionReports = {}
     },
     async close() {
       await fleet.close();
-      await events?.close();
+      await events?.events.close();
       await queue.close();
-      await Promise.allSettled([redis.quit(), subscriber.quit()]);
+      await Promise.allSettled([redis.quit(), subscriber.quit(), events?.connection.quit()]);
     },
   };
 }
@@ -159,12 +167,13 @@ export function startQueueWorker(
   process: (data: JobData, job: { id: string; reportProgress(data: object): void }) => Promise<unknown>,
   o: QueueWorkerOptions,
 ): QueueWorker {
-  const connection = openQueueConnection(url, o.reports);
+  const connection = openQueueConnection(url, o.reports, { leaseMs: o.lockMs });
+  const workerRedis = openRedis(url, o.reports, { blocking: true });
   const worker = new Worker(
     QUEUE_NAME,
     async (job: Job) => process(job.data as JobData, { id: job.id!, reportProgress: (data) => void job.updateProgress(data).catch(() => undefined) }),
     {
-      connection: openRedis(url, o.reports, { blocking: true }),
+      connection: workerRedis,
       concurrency: o.concurrency,
       lockDuration: o.lockMs,
       stalledInterval: Math.max(1_000, Math.floor(o.lockMs / 2)),
@@ -178,6 +187,7 @@ export function startQueueWorker(
     async close(force = false) {
       await worker.close(force);
       await connection.close();
+      await workerRedis.quit().catch(() => undefined);
     },
   };
 }

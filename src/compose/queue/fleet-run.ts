@@ -69,8 +69,10 @@ export async function openFleetRun(
   const listeners = new Map<string, (e: BatchEvent) => void>();
   const stopProgress = conn.onProgress((jobId, data) => listeners.get(jobId)?.(data as BatchEvent));
 
+  /** The workers' usage records into the ledger, and the fleet's count of the run's spend (progress shows it). */
   const drainUsage = async () => {
     for (const line of await conn.drainUsage(runKey)) await ctx.ledger.append(JSON.parse(line) as CostLedgerEntry);
+    await budget.sync().catch(() => undefined);
   };
 
   const productRunner: ProductRunner = async (row, c) => {
@@ -115,7 +117,6 @@ export async function openFleetRun(
     async finish() {
       stopProgress();
       await drainUsage();
-      await budget.sync().catch(() => undefined);
     },
   };
 }
