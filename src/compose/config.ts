@@ -7,8 +7,10 @@
  *   "models": { "embedding": "...", "analyzer": "...", "generator": "google/gemini-3-pro-image-preview" },
  *   "store": "lancedb",
  *   "openrouter": { "timeoutMs": 180000, "maxRetries": 4 },
- *   "catalog": { "allowSymlinksOutside": false }
+ *   "catalog": { "allowSymlinksOutside": false },
+ *   "storage": { "kind": "s3", "endpoint": "http://minio:9000", "bucket": "hitline", "region": "us-east-1", "prefix": "prod", "forcePathStyle": true }
  * }
+ * The storage's credentials are never read from this file, only from the environment (compose/storage.ts).
  */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
@@ -17,6 +19,7 @@ import { orList, schemaProblems } from '../util/schema-problems.js';
 
 const STAGE_CHOICES = ['auto', 'local', 'openrouter'] as const;
 const STORE_CHOICES = ['lancedb', 'milvus'] as const;
+const STORAGE_CHOICES = ['folder', 's3'] as const;
 
 /** A JSON object that refuses keys it does not know, naming the ones it expects (e.g. "unknown stage; expected ..."). */
 function section<Shape extends z.ZodRawShape>(shape: Shape, keyNoun = 'key') {
@@ -44,11 +47,24 @@ export const ConfigSchema = section({
   escalationModel: modelId('google/gemini-3-pro-image-preview'),
   /** How catalogs are read. `allowSymlinksOutside`: follow a symlink in the images folder that leads out of it (off: such a row is refused). */
   catalog: section({ allowSymlinksOutside: z.boolean({ error: 'must be true or false' }).optional() }).optional(),
+  /** Where runs keep images, stage results and outputs (compose/storage.ts; the HITLINE_STORAGE* and HITLINE_S3_* variables win). */
+  storage: section({
+    kind: oneOf(STORAGE_CHOICES).optional(),
+    /** The folder storage's root, relative to the workspace (default "storage"). */
+    dir: z.string({ error: 'must be a folder path' }).min(1, { error: 'must be a folder path' }).optional(),
+    endpoint: z.string({ error: 'must be a URL like "http://127.0.0.1:9000"' }).optional(),
+    bucket: z.string({ error: 'must be a bucket name' }).optional(),
+    region: z.string({ error: 'must be a region like "us-east-1"' }).optional(),
+    prefix: z.string({ error: 'must be a key prefix like "hitline/prod"' }).optional(),
+    forcePathStyle: z.boolean({ error: 'must be true or false' }).optional(),
+  }).optional(),
 });
 
 export type HitlineConfig = z.output<typeof ConfigSchema>;
 export type StageChoice = (typeof STAGE_CHOICES)[number];
 export type StoreChoice = (typeof STORE_CHOICES)[number];
+export type StorageChoice = (typeof STORAGE_CHOICES)[number];
+export type StorageConfig = NonNullable<HitlineConfig['storage']>;
 
 /** The config with nothing set (every default). */
 export const DEFAULT_CONFIG: HitlineConfig = ConfigSchema.parse({});

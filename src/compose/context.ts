@@ -11,6 +11,7 @@ import type { AdapterSettings } from './adapters.js';
 import type { CatalogReadOptions } from '../catalog/read-catalog.js';
 import type { BlobStorage } from '../ports/blob-storage.js';
 import { FolderStorage } from '../adapters/storage/index.js';
+import { createBlobStorage, storageSettingsFromEnv } from './storage.js';
 
 export interface HitlineContext {
   ws: Workspace;
@@ -53,8 +54,18 @@ export async function openHitlineContext(opts: ContextOptions, env: NodeJS.Proce
     ledger: openCostLedger(ws.ledgerFile),
     generatorModel: opts.model,
     storeOverride: opts.store,
-    storage: new FolderStorage(ws.cacheDir),
+    storage: runStorage(ws, config, env),
   };
+}
+
+/**
+ * Where a workspace's stage results, embeddings and (for a queue) product inputs and outputs live: the
+ * storage the HITLINE_STORAGE* / HITLINE_S3_* variables or config.json's "storage" name; with none of them
+ * the workspace's cache folder, where earlier runs stored their results (so they are still reused).
+ */
+export function runStorage(ws: Workspace, config: HitlineConfig, env: NodeJS.ProcessEnv): BlobStorage {
+  const chosen = Boolean(env.HITLINE_STORAGE?.trim() || env.HITLINE_STORAGE_DIR?.trim() || config.storage);
+  return chosen ? createBlobStorage(storageSettingsFromEnv(env, ws.root, config.storage)) : new FolderStorage(ws.cacheDir);
 }
 
 /** Adapter settings whose paid calls are recorded in the ledger under `runId`. */

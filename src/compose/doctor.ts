@@ -1,7 +1,9 @@
 /**
  * `hitline doctor`'s checks, shared by every entry point: which adapter each stage uses, the paid provider
- * (key, credits, models), and the store (reachable, which embedder filled it).
+ * (key, credits, models), the store (reachable, which embedder filled it) and the blob storage runs share
+ * (which one, reachable, writable; its credentials never printed).
  */
+import { existsSync } from 'node:fs';
 import { createOpenRouterClient } from '../adapters/openrouter/client.js';
 import { runOpenRouterDoctor, type DoctorCheck } from '../adapters/openrouter/doctor.js';
 import { OPENROUTER_MODELS } from '../adapters/openrouter/models.js';
@@ -9,6 +11,7 @@ import { newRunId } from '../pipeline/workspace.js';
 import { createEmbedder, openStore, resolveStage } from './adapters.js';
 import { adapterSettings, type HitlineContext } from './context.js';
 import { queueCheck } from './queue/index.js';
+import { createBlobStorage, describeStorage, storageSettingsFromEnv, type StorageSettings } from './storage.js';
 
 export type { DoctorCheck };
 
@@ -42,8 +45,36 @@ export async function doctorChecks(ctx: HitlineContext, options: { queueUrl?: st
   }
 
   checks.push(await storeCheck(ctx));
+  checks.push(await storageCheck(ctx));
   if (options.queueUrl) checks.push(await queueCheck(options.queueUrl));
   return checks;
+}
+
+/** Writes, reads back and deletes a small blob in the configured storage (errors come without credentials). */
+async function storageCheck(ctx: HitlineContext): Promise<DoctorCheck> {
+  let settings: StorageSettings;
+  try {
+    settings = storageSettingsFromEnv(ctx.env, ctx.ws.root, ctx.config.storage);
+  } catch (err) {
+    return { check: 'storage', ok: false, detail: (err as Error).message, hint: (err as { hint?: string }).hint };
+  }
+  // The default folder is made by the first run that shares work; doctor does not create it (it works on a
+  // read-only workspace), but checks a folder that exists or was configured.
+  const configuredDir = ctx.env.HITLINE_STORAGE_DIR?.trim() || ctx.config.storage?.dir;
+  if (settings.kind === 'folder' && !configuredDir && !existsSync(settings.dir)) {
+    return { check: 'storage', ok: true, detail: `folder ${settings.dir} (not created yet: the first run that uses it creates it)` };
+  }
+  // One attempt: doctor reports a fault at once instead of retrying it with backoff.
+  const storage = createBlobStorage(settings.kind === 's3' ? { ...settings, s3: { ...settings.s3, maxAttempts: 1 } } : settings);
+  const which = describeStorage(settings, storage);
+  try {
+    await storage.check();
+    return { check: 'storage', ok: true, detail: `${which}: reachable and writable` };
+  } catch (err) {
+    return { check: 'storage', ok: false, detail: `${which}: ${(err as Error).message}`, hint: (err as { hint?: string }).hint };
+  } finally {
+    await storage.close?.();
+  }
 }
 
 async function storeCheck(ctx: HitlineContext): Promise<DoctorCheck> {

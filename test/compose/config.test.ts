@@ -64,7 +64,7 @@ describe('config.json', () => {
       '  - key "stages.generator": must be one of auto, local, openrouter',
       '  - key "stages.painter": unknown stage; expected embedder, analyzer or generator',
       '  - key "store": must be one of lancedb, milvus',
-      '  - key "colour": unknown key; expected stages, models, store, openrouter, escalationModel or catalog',
+      '  - key "colour": unknown key; expected stages, models, store, openrouter, escalationModel, catalog or storage',
     ]);
     expect(error?.hint).toMatch(/Configuration/);
   });

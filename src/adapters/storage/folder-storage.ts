@@ -33,7 +33,8 @@ export class FolderStorage implements BlobStorage {
     try {
       return await readFile(file);
     } catch (err) {
-      if (isNodeFsError(err) && (err.code === 'ENOENT' || err.code === 'ENOTDIR')) return undefined;
+      // EISDIR: the key names a "folder" of other keys, which is no blob (as in S3).
+      if (isNodeFsError(err) && (err.code === 'ENOENT' || err.code === 'ENOTDIR' || err.code === 'EISDIR')) return undefined;
       throw isNodeFsError(err) ? await explainFsError(err, { action: `read ${key}`, folder: this.root }) : err;
     }
   }

@@ -3,11 +3,11 @@
  * process that starts runs, a worker that makes products, the doctor's check and the queue's status.
  * Only this folder knows the queue is BullMQ on Redis.
  */
-import { FolderStorage } from '../../adapters/storage/index.js';
 import { checkQueueUrl, openQueueConnection, pingQueue, redactIn, redactQueueUrl, startQueueWorker, type QueueConnection, type QueueStatus } from '../../adapters/queue/index.js';
 import type { DoctorCheck } from '../../adapters/openrouter/doctor.js';
 import { workspaceAt } from '../../pipeline/workspace.js';
 import { ProductJobs } from './worker-jobs.js';
+import { runStorage } from '../context.js';
 
 export type { QueueConnection, QueueStatus };
 export { redactQueueUrl, redactIn };
@@ -46,8 +46,8 @@ export async function startProductWorker(o: ProductWorkerOptions): Promise<Produ
   const worker = startQueueWorker(o.url, (data, job) => jobs!.process(data, job), { concurrency: o.concurrency, lockMs: o.lockMs, reports: { onStatus: o.onStatus } });
   jobs = new ProductJobs({
     connection: worker.connection, env: o.env, warn: o.onStatus,
-    // Until the bucket adapter is wired here, the shared storage is the workspace's cache folder (one machine or a shared mount).
-    storageFor: (root) => new FolderStorage(workspaceAt(root).cacheDir),
+    // The worker's own storage settings (environment) for the run's workspace: the run refuses a worker whose storage differs.
+    storageFor: (root, config) => runStorage(workspaceAt(root), config, o.env),
   });
   return {
     async close(force = false) {

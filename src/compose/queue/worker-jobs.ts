@@ -28,6 +28,7 @@ import type { ProductFlowSettings } from '../../pipeline/batch/product-flow.js';
 import { workspaceAt } from '../../pipeline/workspace.js';
 import { createCallPricing } from '../adapters.js';
 import type { HitlineContext } from '../context.js';
+import type { HitlineConfig } from '../config.js';
 import { wireRun, type WiredRun } from '../run.js';
 import { pendingOutcome } from './fleet-run.js';
 import { checkJobData, type ProductJobData, type ProductJobResult } from './product-job.js';
@@ -36,7 +37,7 @@ export interface ProductJobsOptions {
   connection: QueueConnection;
   env: NodeJS.ProcessEnv;
   /** The shared storage this worker sees for a workspace path (the folder adapter, or a bucket). */
-  storageFor(workspaceRoot: string): BlobStorage;
+  storageFor(workspaceRoot: string, config: HitlineConfig): BlobStorage;
   /** Problems worth a log line (a lease renewal that failed, a session that would not close). */
   warn(message: string): void;
   /** A session without jobs for this long is closed. */
@@ -128,7 +129,7 @@ export class ProductJobs {
 
   private async openSession(d: ProductJobData): Promise<Session> {
     const conn = this.o.connection;
-    const storage = this.o.storageFor(d.workspace);
+    const storage = this.o.storageFor(d.workspace, d.config);
     if (storage.id !== d.storageId) {
       throw new HitlineError(`this worker's shared storage is ${storage.id}, but run ${d.runId} keeps its files in ${d.storageId}`, {
         hint: 'Give every worker and the process that starts runs the same storage settings (HITLINE_S3_* for a bucket).',
