@@ -5,7 +5,7 @@
  * how many calls were in flight at once, how many started per second), the run folder and its journal, and
  * the cost ledger.
  */
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { QueueEvents } from 'bullmq';
@@ -15,6 +15,7 @@ import { readJournal } from '../../../src/pipeline/batch/run-journal.js';
 import { QUEUE_NAME } from '../../../src/adapters/queue/index.js';
 import { startOpenRouterFake, type FakeRequestLog, type OpenRouterFake } from '../../fakes/openrouter-fake.js';
 import { requireRedisOrSkip, startRedisServer, type RedisServer } from '../../helpers/redis-server.js';
+import { startS3Server, type S3TestServer } from '../../helpers/s3-server.js';
 import { startCli, type CliChild } from '../../pipeline/batch/cli-child.js';
 import { batchTestbed, type BatchTestbed } from '../../pipeline/batch/fixtures.js';
 import { callKey, completedCall, modelOf, peakInFlight, peakPerWindow } from './fleet-helpers.js';
@@ -26,24 +27,32 @@ const MODELS = { generate: 'google/gemini-3.1-flash-image-preview', analyze: 'qw
 const withRedis = requireRedisOrSkip();
 
 let redis: RedisServer;
-let bed: BatchTestbed;
-let fake: OpenRouterFake;
+let s3: S3TestServer;
+const beds: BatchTestbed[] = [];
 
 beforeAll(async () => {
   if (!withRedis) return;
-  redis = await startRedisServer();
-  bed = await batchTestbed('hitline-fleet-', PRODUCTS);
-  fake = bed.fake;
+  [redis, s3] = await Promise.all([startRedisServer(), startS3Server()]);
 }, 120_000);
 afterAll(async () => {
-  await bed?.close();
+  for (const bed of beds) await bed.close();
   await redis?.stop();
+  await s3?.stop();
 });
 
-const env = () => ({ OPENROUTER_API_KEY: 'test-key', OPENROUTER_BASE_URL: fake.baseUrl, HITLINE_QUEUE: redis.url });
+/** The storage settings of every process of the run (the workers' and the run's). */
+const STORAGES: Record<string, () => Record<string, string>> = {
+  'the workspace folder': () => ({}),
+  'an S3 bucket (s3rver)': () => ({
+    HITLINE_STORAGE: 's3', HITLINE_S3_ENDPOINT: s3.endpoint, HITLINE_S3_BUCKET: s3.bucket, HITLINE_S3_REGION: s3.region,
+    HITLINE_S3_ACCESS_KEY_ID: s3.accessKeyId, HITLINE_S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
+  }),
+};
 
-function worker(): CliChild {
-  return startCli(['worker', '--concurrency', '4', '--lock-seconds', '3'], env());
+/** Files under `root` whose path contains the segment `segment` (0 when `root` does not exist). */
+async function countFiles(root: string, segment: string): Promise<number> {
+  const entries = await readdir(root, { recursive: true, withFileTypes: true }).catch(() => []);
+  return entries.filter((e) => e.isFile() && path.join(e.parentPath, e.name).split(path.sep).includes(segment)).length;
 }
 
 async function until(condition: () => boolean, what: string, ms = 90_000): Promise<void> {
@@ -58,7 +67,12 @@ const isGeneration = (r: FakeRequestLog) => r.endpoint === 'chat' && Array.isArr
 const paidRequest = (r: FakeRequestLog) => r.endpoint === 'chat' || r.endpoint === 'embeddings';
 
 describe.skipIf(!withRedis)('a run on the queue, three workers, one killed with SIGKILL', () => {
-  it('delivers every product once, repeats no completed paid call, and holds the caps and the budget for the fleet', async () => {
+  it.each(Object.keys(STORAGES))('with %s: delivers every product once, repeats no completed paid call, and holds the caps and the budget for the fleet', async (storage) => {
+    const bed = await batchTestbed('hitline-fleet-', PRODUCTS);
+    beds.push(bed);
+    const fake: OpenRouterFake = bed.fake;
+    const env = () => ({ OPENROUTER_API_KEY: 'test-key', OPENROUTER_BASE_URL: fake.baseUrl, HITLINE_QUEUE: redis.url, ...STORAGES[storage]() });
+    const worker = (): CliChild => startCli(['worker', '--concurrency', '4', '--lock-seconds', '3'], env());
     fake.reset();
     fake.configure({
       latencyMs: { embeddings: 20, chat: 250 },
@@ -135,11 +149,19 @@ describe.skipIf(!withRedis)('a run on the queue, three workers, one killed with 
       expect(spent).toBeGreaterThan(0);
       expect(spent).toBeLessThanOrEqual(BUDGET_USD);
       expect(summary.budget?.spentUsd).toBeLessThanOrEqual(BUDGET_USD);
+
+      // Stage results, photos and outputs went through the configured storage.
+      if (storage.startsWith('an S3')) {
+        expect(await countFiles(path.join(s3.directory, s3.bucket), 'stages')).toBeGreaterThanOrEqual(2 * PRODUCTS);
+        expect(await countFiles(bed.ws.cacheDir, 'stages')).toBe(0);
+      } else {
+        expect(await countFiles(bed.ws.cacheDir, 'stages')).toBeGreaterThanOrEqual(2 * PRODUCTS);
+      }
     } finally {
       run.child.kill('SIGKILL');
       for (const w of workers) w.child.kill('SIGTERM');
       await Promise.all(workers.map((w) => w.exited));
       await events.close();
     }
-  }, 240_000);
+  }, 180_000);
 });
