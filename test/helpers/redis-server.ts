@@ -37,15 +37,16 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startRedisServer(): Promise<RedisServer> {
+/** `password`: Redis asks for it (requirepass), and the URL carries it, as a production URL would. */
+export async function startRedisServer(options: { password?: string } = {}): Promise<RedisServer> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'hitline-redis-'));
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
-    const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, ...(options.password ? ['--requirepass', options.password] : [])], { stdio: ['ignore', 'pipe', 'pipe'] });
     try {
       await ready(child);
       return {
-        url: `redis://127.0.0.1:${port}`,
+        url: `redis://${options.password ? `:${encodeURIComponent(options.password)}@` : ''}127.0.0.1:${port}`,
         port,
         async stop() {
           if (child.exitCode === null) {
