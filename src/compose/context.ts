@@ -48,13 +48,19 @@ export async function openHitlineContext(opts: ContextOptions, env: NodeJS.Proce
   await (opts.readOnly ? checkWorkspaceFolder(ws) : ensureWorkspace(ws));
   const config = opts.config ? await loadConfig(path.resolve(opts.config), true) : await loadConfig(ws.configFile);
   if (opts.allowSymlinksOutside) config.catalog = { ...config.catalog, allowSymlinksOutside: true };
+  let storage: BlobStorage | undefined;
   return {
     ws, config, env,
     offline: opts.offline ?? false,
     ledger: openCostLedger(ws.ledgerFile),
     generatorModel: opts.model,
     storeOverride: opts.store,
-    storage: runStorage(ws, config, env),
+    // Made when first used: a bad storage setting is then an error of the command that needs the storage,
+    // and `doctor` can still report it as a failed check.
+    get storage() {
+      storage ??= runStorage(ws, config, env);
+      return storage;
+    },
   };
 }
 
