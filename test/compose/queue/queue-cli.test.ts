@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { requireRedisOrSkip, startRedisServer, type RedisServer } from '../../helpers/redis-server.js';
 import { startCli, type CliChild } from '../../pipeline/batch/cli-child.js';
+import { batchTestbed } from '../../pipeline/batch/fixtures.js';
 
 const PASSWORD = 'queue-pw-4711';
 const withRedis = requireRedisOrSkip();
@@ -55,6 +56,25 @@ describe.skipIf(!withRedis)('the queue from the command line', () => {
     expect(code).toBe(0);
     expect(worker.events().map((e) => e.message)).toEqual(expect.arrayContaining(['worker stopped']));
     expect(worker.stderr()).not.toContain(PASSWORD);
+  }, 90_000);
+
+  it('a worker that does not see the run\'s storage refuses its products, saying what to set', async () => {
+    const bed = await batchTestbed('hitline-queue-refuse-', 1);
+    const env = { OPENROUTER_API_KEY: 'test-key', OPENROUTER_BASE_URL: bed.fake.baseUrl, HITLINE_QUEUE: redis.url };
+    const worker = startCli(['worker'], { ...env, HITLINE_STORAGE_DIR: path.join(tmp, 'elsewhere') });
+    try {
+      await started(worker);
+      const run = startCli(['run', '--new', bed.catalog.newCsv, '--images', bed.catalog.newImagesDir, '--workspace', bed.ws.root, '--json', '--progress', 'quiet'], env);
+      expect((await run.exited).code).toBe(1);
+      const summary = JSON.parse(run.stdout());
+      expect(summary.totals).toMatchObject({ done: 0, failed: 1 });
+      expect(summary.products[0].error).toMatch(/this worker's shared storage is folder:.*elsewhere, but run \S+ keeps its files in folder:/);
+      expect(bed.fake.requests.filter((r) => r.endpoint === 'chat')).toEqual([]); // nothing was paid for it
+    } finally {
+      worker.child.kill('SIGTERM');
+      await worker.exited;
+      await bed.close();
+    }
   }, 90_000);
 
   it('a worker that loses Redis says it is reconnecting, with the password redacted', async () => {
