@@ -31,6 +31,8 @@ module.exports = {
     layer('lancedb-alone', 'adapters/lancedb', [...ADAPTER_DEPS, 'adapters/lancedb', 'adapters/store-rules']),
     layer('milvus-alone', 'adapters/milvus', [...ADAPTER_DEPS, 'adapters/milvus', 'adapters/store-rules']),
     layer('storage-alone', 'adapters/storage', [...ADAPTER_DEPS, 'adapters/storage']),
+    // The queue (BullMQ) and the fleet's shared caps, budget and locks (Redis scripts).
+    layer('queue-alone', 'adapters/queue', [...ADAPTER_DEPS, 'adapters/queue']),
     layer('store-rules-shared', 'adapters/store-rules', [...ADAPTER_DEPS, 'adapters/store-rules']),
     layer('presets-below-pipeline', 'presets', [...INPUTS, 'ports', 'imaging', 'presets']),
     layer('report-below-pipeline', 'report', [...BASE, 'imaging', 'report']),
@@ -39,8 +41,8 @@ module.exports = {
     layer('compose-wires-adapters', 'compose', [...ADAPTER_DEPS, 'adapters', 'presets', 'report', 'pipeline', 'compose']),
     // service/: what the HTTP API, the CLI's tenant commands and (later) queue workers share: tenants, run execution, review, exports.
     layer('service-over-compose', 'service', [...INPUTS, 'ports', 'imaging', 'presets', 'report', 'pipeline', 'compose', 'service']),
-    // The CLI is the process entry: `hitline serve` starts the server (the server never imports the CLI).
-    layer('cli-through-compose', 'cli', [...INPUTS, 'ports', 'imaging', 'presets', 'report', 'pipeline', 'compose', 'demo', 'service', 'server', 'cli']),
+    // The CLI is the process entry: `hitline serve` starts the server and `hitline worker` a worker (neither imports the CLI).
+    layer('cli-through-compose', 'cli', [...INPUTS, 'ports', 'imaging', 'presets', 'report', 'pipeline', 'compose', 'demo', 'service', 'server', 'worker', 'cli']),
     // The HTTP server mounts the sellers' web app (src/web/) at `/`; the web app never imports the server.
     layer('server-through-service', 'server', [...INPUTS, 'ports', 'imaging', 'presets', 'report', 'pipeline', 'compose', 'service', 'web', 'server']),
     layer('web-through-service', 'web', [...INPUTS, 'ports', 'imaging', 'presets', 'report', 'pipeline', 'compose', 'service', 'web']),
@@ -49,7 +51,7 @@ module.exports = {
       name: 'no-unknown-folder',
       severity: 'error',
       comment: 'every source file sits in a known layer (add a rule above for a new folder)',
-      from: { path: '^src/', pathNot: '^src/(util|core|ports|catalog|search|imaging|adapters/(local/(embedder|analyzer|generator)|openrouter|lancedb|milvus|store-rules|storage)|presets|report|pipeline|demo|compose|service|cli|server|web|worker)/' },
+      from: { path: '^src/', pathNot: '^src/(util|core|ports|catalog|search|imaging|adapters/(local/(embedder|analyzer|generator)|openrouter|lancedb|milvus|store-rules|storage|queue)|presets|report|pipeline|demo|compose|service|cli|server|web|worker)/' },
       to: {},
     },
   ],

@@ -22,6 +22,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pMap from 'p-map';
+import { FolderStorage } from '../src/adapters/storage/index.js';
 import { createAnalyzer, createEmbedder, createGenerator, openStore, type AdapterSettings } from '../src/compose/adapters.js';
 import { DEFAULT_CONFIG } from '../src/compose/config.js';
 import { openCostLedger } from '../src/pipeline/cost-ledger.js';
@@ -137,7 +138,7 @@ async function measureBatch(args: Args, ws: Workspace, catalog: Catalog, fake: L
   const t0 = performance.now();
   try {
     const { summary } = await runPipeline({
-      runId, ledger, engine, newCsv: catalog.newCsv, imagesDir: catalog.newImagesDir, workspace: ws, store, embedder,
+      runId, ledger, engine, newCsv: catalog.newCsv, imagesDir: catalog.newImagesDir, workspace: ws, storage: new FolderStorage(ws.cacheDir), store, embedder,
       analyzer: createAnalyzer(settings), generator: createGenerator(settings), match: DEFAULT_MATCH_SETTINGS,
       aspectRatio: '3:4', sizeTier: args.tier, variants: 1, generationReferences: 1,
       events: (e) => {

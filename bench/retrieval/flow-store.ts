@@ -4,6 +4,7 @@
  * products' image vectors come from the benchmark's vector cache through an EmbeddingCache (keyed by a hash
  * of the product id), so matching embeds nothing. Stores are kept in bench/out/ between runs.
  */
+import { FolderStorage } from '../../src/adapters/storage/index.js';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -63,7 +64,7 @@ export async function matchThroughStore(
   queries: readonly number[],
 ): Promise<StoreRun> {
   const dimension = vectors[0].length;
-  const cache = new EmbeddingCache(cacheDir, embedderId, dimension);
+  const cache = new EmbeddingCache(new FolderStorage(cacheDir), embedderId, dimension);
   for (const q of queries) if (!(await cache.get(contentHash(items[q].id)))) await cache.put(contentHash(items[q].id), vectors[q]);
   const embedder: Embedder = {
     id: embedderId, provider: 'local', model: 'bench-cache', paid: false, dimension, supportsText: false,

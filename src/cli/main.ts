@@ -20,6 +20,7 @@ import { doctorCommand } from './commands/doctor.js';
 import { migrateCommand } from './commands/migrate.js';
 import { presetsCommand } from './commands/presets.js';
 import { serveCommand } from './commands/serve.js';
+import { queueStatusCommand, workerCommand } from './commands/worker.js';
 import { tenantsAdd, tenantsList, tenantsRevoke, tenantsRotate, tenantsSet } from './commands/tenants.js';
 
 const DEMO_WORKSPACE = 'hitline-demo';
@@ -84,6 +85,7 @@ function serverCommands(program: Command, stdout: NodeJS.WritableStream, stderr:
         .default([], 'OpenRouter 32 in flight, 600/min; 8 per model'),
     )
     .option('--offline', 'use only the offline adapters, even when OPENROUTER_API_KEY is set')
+    .option('--queue <url>', 'runs are made by `hitline worker` processes through this queue (Redis URL; default: HITLINE_QUEUE)')
     .action(async (o) => setExit(await serveCommand(o, stdout, stderr)));
 
   const tenants = program.command('tenants').description("manage a server's tenants and their API keys (keys are printed once, stored hashed)");
@@ -172,6 +174,7 @@ export function buildProgram(stdout: NodeJS.WritableStream, setExit: (code: numb
     .option('--staged', 'for presets: make the scene first, then composite the real product into it')
     .option('--presets-file <file>', 'preset overrides and additions (default: <workspace>/presets.json if present)')
     .option('--json', 'print summary.json to stdout instead of the human view')
+    .option('--queue <url>', 'queue the products for `hitline worker` processes (Redis URL; default: HITLINE_QUEUE; without one the run stays in this process)')
     .action(async (o, cmd: Command) =>
       setExit(await runCommand(o, await commandContext(readOnly(cmd), stdout), (name) => cmd.getOptionValueSource(name) === 'cli')),
     );
@@ -205,7 +208,25 @@ export function buildProgram(stdout: NodeJS.WritableStream, setExit: (code: numb
   globalOptions(program.command('doctor'))
     .description('check the OpenRouter key and models, the adapters each stage will use, and the store')
     .option('--json', 'print the checks as JSON')
-    .action(async (o, cmd: Command) => setExit(await doctorCommand(await commandContext(readOnly(cmd), stdout), o.json)));
+    .option('--queue <url>', 'also check this queue (default: HITLINE_QUEUE)')
+    .action(async (o, cmd: Command) => setExit(await doctorCommand(await commandContext(readOnly(cmd), stdout), o.json, o.queue)));
+
+  program
+    .command('worker')
+    .description('take product jobs of queued runs (hitline run/serve --queue) until SIGTERM; run one or more on any machine')
+    .option('--queue <url>', 'Redis URL of the queue (default: HITLINE_QUEUE)')
+    .option('--concurrency <n>', 'products worked on at once by this worker', positiveInt('--concurrency', 256), 8)
+    .option('--lock-seconds <n>', "how long a job stays this worker's without a sign of life: a killed worker's jobs go to another after this", positiveInt('--lock-seconds', 600), 30)
+    .action(async (o) => setExit(await workerCommand(o)));
+
+  program
+    .command('queue')
+    .description("the queue's state")
+    .command('status')
+    .description('workers connected and jobs waiting, active, failed')
+    .option('--queue <url>', 'Redis URL of the queue (default: HITLINE_QUEUE)')
+    .option('--json', 'print as JSON')
+    .action(async (o) => setExit(await queueStatusCommand(o, stdout)));
 
   return program;
 }

@@ -10,6 +10,9 @@ import { loadConfig, type HitlineConfig, type StoreChoice } from './config.js';
 import { DEFAULT_FUSION, withFusionOverrides, type FusionOverrides, type FusionSettings } from '../search/fusion-settings.js';
 import type { AdapterSettings } from './adapters.js';
 import type { CatalogReadOptions } from '../catalog/read-catalog.js';
+import type { BlobStorage } from '../ports/blob-storage.js';
+import { FolderStorage } from '../adapters/storage/index.js';
+import { createBlobStorage, storageSettingsFromEnv } from './storage.js';
 
 export interface HitlineContext {
   ws: Workspace;
@@ -21,6 +24,8 @@ export interface HitlineContext {
   generatorModel?: string;
   /** `--store`. */
   storeOverride?: StoreChoice;
+  /** Where stage results and embeddings are kept (and, for a fleet, product inputs and outputs): the workspace's cache folder. */
+  storage: BlobStorage;
 }
 
 export interface ContextOptions {
@@ -44,13 +49,30 @@ export async function openHitlineContext(opts: ContextOptions, env: NodeJS.Proce
   await (opts.readOnly ? checkWorkspaceFolder(ws) : ensureWorkspace(ws));
   const config = opts.config ? await loadConfig(path.resolve(opts.config), true) : await loadConfig(ws.configFile);
   if (opts.allowSymlinksOutside) config.catalog = { ...config.catalog, allowSymlinksOutside: true };
+  let storage: BlobStorage | undefined;
   return {
     ws, config, env,
     offline: opts.offline ?? false,
     ledger: openCostLedger(ws.ledgerFile),
     generatorModel: opts.model,
     storeOverride: opts.store,
+    // Made when first used: a bad storage setting is then an error of the command that needs the storage,
+    // and `doctor` can still report it as a failed check.
+    get storage() {
+      storage ??= runStorage(ws, config, env);
+      return storage;
+    },
   };
+}
+
+/**
+ * Where a workspace's stage results, embeddings and (for a queue) product inputs and outputs live: the
+ * storage the HITLINE_STORAGE* / HITLINE_S3_* variables or config.json's "storage" name; with none of them
+ * the workspace's cache folder, where earlier runs stored their results (so they are still reused).
+ */
+export function runStorage(ws: Workspace, config: HitlineConfig, env: NodeJS.ProcessEnv): BlobStorage {
+  const chosen = Boolean(env.HITLINE_STORAGE?.trim() || env.HITLINE_STORAGE_DIR?.trim() || config.storage);
+  return chosen ? createBlobStorage(storageSettingsFromEnv(env, ws.root, config.storage)) : new FolderStorage(ws.cacheDir);
 }
 
 /** Adapter settings whose paid calls are recorded in the ledger under `runId`. */

@@ -10,11 +10,13 @@ import { OPENROUTER_MODELS } from '../adapters/openrouter/models.js';
 import { newRunId } from '../pipeline/workspace.js';
 import { createEmbedder, openStore, resolveStage } from './adapters.js';
 import { adapterSettings, type HitlineContext } from './context.js';
+import { queueCheck } from './queue/index.js';
 import { createBlobStorage, describeStorage, storageSettingsFromEnv, type StorageSettings } from './storage.js';
 
 export type { DoctorCheck };
 
-export async function doctorChecks(ctx: HitlineContext): Promise<DoctorCheck[]> {
+/** `queueUrl`: also check the queue (Redis reachable, workers connected). */
+export async function doctorChecks(ctx: HitlineContext, options: { queueUrl?: string } = {}): Promise<DoctorCheck[]> {
   const checks: DoctorCheck[] = [];
   const settings = adapterSettings(ctx, `doctor-${newRunId()}`);
   const stages = (['embedder', 'analyzer', 'generator'] as const).map((stage) => {
@@ -44,6 +46,7 @@ export async function doctorChecks(ctx: HitlineContext): Promise<DoctorCheck[]> 
 
   checks.push(await storeCheck(ctx));
   checks.push(await storageCheck(ctx));
+  if (options.queueUrl) checks.push(await queueCheck(options.queueUrl));
   return checks;
 }
 

@@ -122,7 +122,7 @@ async function newPromoImage(
   const productImage = await readFile(p.imagePath);
   const contentHash = createHash('sha256').update(productImage).digest('hex');
   const prompt = p.prompt ?? '';
-  const cache = new StageCache(ctx.ws.cacheDir);
+  const cache = new StageCache(ctx.storage);
   const key = generateKey(generator.id, { contentHash }, references, prompt, o.request.aspect, o.request.size, variant);
   let images = await cache.getImages('generate', key);
   if (!images) {

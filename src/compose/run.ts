@@ -11,10 +11,15 @@ import type { LimitSpec } from '../pipeline/batch/provider-limits.js';
 import type { RunRequest } from '../pipeline/batch/run-request.js';
 import { summarizeCosts } from '../pipeline/cost-ledger.js';
 import { presetDeliveryStep } from '../pipeline/preset-delivery.js';
-import { runPipeline, type RunResult } from '../pipeline/run.js';
+import { runPipeline, type AfterProduct, type RunResult } from '../pipeline/run.js';
+import type { Embedder } from '../ports/embedder.js';
+import type { VectorStore } from '../ports/vector-store.js';
+import type { StyleAnalyzer } from '../ports/style-analyzer.js';
+import type { ImageGenerator } from '../ports/image-generator.js';
+import { openFleetRun, type FleetRunOptions } from './queue/fleet-run.js';
 import { loadPresets, selectPresets } from '../presets/index.js';
 import { createAnalyzer, createCallPricing, createEmbedder, createGenerator, deliveryChecks, openStore, paidStageModels } from './adapters.js';
-import { adapterSettings, catalogOptions, fusionSettings, presetsFileFor, type HitlineContext } from './context.js';
+import { adapterSettings, fusionSettings, catalogOptions, presetsFileFor, type HitlineContext } from './context.js';
 
 export { describePlan, type RunPlan };
 
@@ -37,43 +42,93 @@ export interface BatchRunOptions {
    * handlers or keeps the run control to cancel it. May return a function called when the run ends.
    */
   onEngine?: (engine: BatchEngine) => (() => void) | void;
+  /** Run the products on the workers of a queue (BullMQ) instead of in this process. */
+  fleet?: FleetRunOptions;
 }
 
 export async function runBatch(ctx: HitlineContext, o: BatchRunOptions): Promise<RunResult> {
   const r = o.request;
   const pricing = createCallPricing();
-  const engine = createBatchEngine({ budgetUsd: r.budget, alreadySpentUsd: o.resume ? await spentOnRun(ctx, o.runId) : 0, pricing });
+  const alreadySpentUsd = o.resume ? await spentOnRun(ctx, o.runId) : 0;
+  const fleet = o.fleet ? await openFleetRun(ctx, o.fleet, { runId: o.runId, request: r, limits: o.limits ?? [], alreadySpentUsd }) : undefined;
+  const engine = createBatchEngine({ budgetUsd: r.budget, alreadySpentUsd, pricing, shared: fleet ? { budget: fleet.budget } : undefined });
   if (o.events) engine.events = o.events;
-  const settings = adapterSettings(ctx, o.runId, { generatorReferences: r.references, generatorModel: r.model, client: engine.clientHooks });
+  const wired = await wireRun(ctx, o.runId, r, engine, o.limits ?? [], pricing);
+  let detach: (() => void) | void = undefined;
+  try {
+    detach = o.onEngine?.(engine);
+    const stopRelay = fleet?.relayStops(engine.control);
+    try {
+      return await runPipeline({
+        runId: o.runId, resume: o.resume, request: r, engine, ledger: ctx.ledger, newCsv: r.new, imagesDir: r.images, catalog: catalogOptions(ctx), workspace: ctx.ws, storage: ctx.storage,
+        store: wired.store, embedder: wired.embedder, analyzer: wired.analyzer, generator: wired.generator, match: { top: r.top, perLeg: r.perLeg, rrfK: r.rrfK, minSales: r.minSales, fusion: fusionSettings(ctx) },
+        aspectRatio: r.aspect, sizeTier: r.size, variants: r.variants, generationReferences: r.references,
+        // With a queue the workers' own concurrency bounds the work: every product is queued at once.
+        concurrency: fleet ? QUEUED_AT_ONCE : o.concurrency,
+        progress: o.events ? undefined : o.progress,
+        afterProduct: fleet ? undefined : wired.afterProduct,
+        productRunner: fleet?.productRunner,
+      });
+    } finally {
+      stopRelay?.();
+      await fleet?.finish();
+    }
+  } finally {
+    detach?.();
+    await wired.close();
+  }
+}
+
+/** The paid adapters' prices, refreshed from the provider when a budget needs them. */
+export type RunPricing = ReturnType<typeof createCallPricing>;
+
+/** Products a queued run keeps in the queue at once (all of them, in practice). */
+const QUEUED_AT_ONCE = 10_000;
+
+export interface WiredRun {
+  embedder: Embedder;
+  store: VectorStore;
+  analyzer: StyleAnalyzer;
+  generator: ImageGenerator;
+  /** The presets step after each product's images, when the run asks for presets. */
+  afterProduct?: AfterProduct;
+  close(): Promise<void>;
+}
+
+/**
+ * A run's adapters wired to its engine: the paid ones through the engine's hooks, stages and `--limit`s
+ * configured, prices checked for a budget, and the presets step. The same for `hitline run`, the server
+ * and a fleet worker, so a product is made the same way wherever it is made.
+ */
+export async function wireRun(
+  ctx: HitlineContext, runId: string, r: RunRequest, engine: BatchEngine, limits: readonly LimitSpec[], pricing: RunPricing,
+): Promise<WiredRun> {
+  const settings = adapterSettings(ctx, runId, { generatorReferences: r.references, generatorModel: r.model, client: engine.clientHooks });
   const embedder = createEmbedder(settings);
   const store = await openStore(ctx.ws, settings);
-  let detach: (() => void) | void = undefined;
+  const close = async () => {
+    await store.close();
+    await embedder.close?.();
+  };
   try {
     const analyzer = createAnalyzer(settings);
     const generator = createGenerator(settings);
-    configureStages(engine, paidStageModels({ embedder, analyzer, generator }), o.limits ?? []);
+    configureStages(engine, paidStageModels({ embedder, analyzer, generator }), limits);
     if (r.budget !== undefined && Object.keys(engine.stageModels).length > 0) {
       const source = await pricing.refresh(settings);
       if (source !== 'GET /models') engine.events({ type: 'note', message: `prices for the budget: ${source}` });
       requirePrices(engine, r.size);
     }
-    detach = o.onEngine?.(engine);
-    return await runPipeline({
-      runId: o.runId, resume: o.resume, request: r, engine, ledger: ctx.ledger, newCsv: r.new, imagesDir: r.images, catalog: catalogOptions(ctx), workspace: ctx.ws, store,
-      embedder, analyzer, generator, match: { top: r.top, perLeg: r.perLeg, rrfK: r.rrfK, minSales: r.minSales, fusion: fusionSettings(ctx) },
-      aspectRatio: r.aspect, sizeTier: r.size, variants: r.variants, generationReferences: r.references, concurrency: o.concurrency,
-      progress: o.events ? undefined : o.progress,
-      afterProduct: r.preset?.length
-        ? presetDeliveryStep({
-            presets: selectPresets(await loadPresets({ configFile: presetsFileFor(ctx.ws, r.presetsFile) }), r.preset), generator, embedder, store,
-            variants: r.variants, staged: Boolean(r.staged), references: r.references, ...deliveryChecks(settings),
-          })
-        : undefined,
-    });
-  } finally {
-    detach?.();
-    await store.close();
-    await embedder.close?.();
+    const afterProduct = r.preset?.length
+      ? presetDeliveryStep({
+          presets: selectPresets(await loadPresets({ configFile: presetsFileFor(ctx.ws, r.presetsFile) }), r.preset), generator, embedder, store,
+          variants: r.variants, staged: Boolean(r.staged), references: r.references, ...deliveryChecks(settings),
+        })
+      : undefined;
+    return { embedder, store, analyzer, generator, afterProduct, close };
+  } catch (e) {
+    await close();
+    throw e;
   }
 }
 
@@ -86,7 +141,7 @@ export async function planBatch(ctx: HitlineContext, r: RunRequest): Promise<Run
     const analyzer = createAnalyzer(settings);
     const generator = createGenerator(settings);
     return await planRun({
-      newCsv: r.new, imagesDir: r.images, catalog: catalogOptions(ctx), workspace: ctx.ws, store, embedder, analyzerId: analyzer.id, generatorId: generator.id,
+      newCsv: r.new, imagesDir: r.images, catalog: catalogOptions(ctx), workspace: ctx.ws, storage: ctx.storage, store, embedder, analyzerId: analyzer.id, generatorId: generator.id,
       stageModels: paidStageModels({ embedder, analyzer, generator }), pricing: createCallPricing(),
       match: { top: r.top, perLeg: r.perLeg, rrfK: r.rrfK, minSales: r.minSales, fusion: fusionSettings(ctx) }, aspectRatio: r.aspect, sizeTier: r.size,
       variants: r.variants, generationReferences: r.references, budgetUsd: r.budget,

@@ -21,6 +21,7 @@ import type { Embedder } from '../ports/embedder.js';
 import type { ImageGenerator } from '../ports/image-generator.js';
 import type { AspectRatio, SizeTier } from '../core/output-sizes.js';
 import type { VectorStore } from '../ports/vector-store.js';
+import type { BlobStorage } from '../ports/blob-storage.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { writeContactSheet } from '../report/contact-sheet.js';
 import { acquireWorkspaceLock } from '../util/workspace-lock.js';
@@ -37,7 +38,7 @@ import type { BatchEvent, BatchEventSink } from './batch/batch-events.js';
 import { progressSinkEvents } from './batch/batch-progress.js';
 import { autoConcurrency, createBatchEngine, type BatchEngine } from './batch/engine.js';
 import { currentPaidCall } from './batch/paid-call.js';
-import { runProduct, type ProductFlowSettings } from './batch/product-flow.js';
+import { runProduct, type ProductFlowSettings, type ProductOutcome } from './batch/product-flow.js';
 import { RunJournal, type JournalRecord } from './batch/run-journal.js';
 
 export interface RunOptions {
@@ -46,6 +47,8 @@ export interface RunOptions {
   /** How new_products.csv is read (symbolic links leading outside the images folder). */
   catalog?: CatalogReadOptions;
   workspace: Workspace;
+  /** Where stage results and embeddings are stored (the workspace cache folder, or a bucket shared by a fleet). */
+  storage: BlobStorage;
   store: VectorStore;
   embedder: Embedder;
   analyzer: StyleAnalyzer;
@@ -78,7 +81,39 @@ export interface RunOptions {
    * marketplace presets). It may add outputs and warnings to the summary; if it throws, the product fails
    * with that reason. Products taken from an earlier session of the run are not passed again.
    */
-  afterProduct?: (summary: ProductSummary, context: { runDir: string }) => Promise<void>;
+  afterProduct?: AfterProduct;
+  /**
+   * Who works on each product: by default this process (runProductHere); with a queue, a worker of the fleet
+   * (compose/queue/). The run's journal, summary, report and stop stay here either way.
+   */
+  productRunner?: ProductRunner;
+}
+
+export type AfterProduct = (summary: ProductSummary, context: { runDir: string }) => Promise<void>;
+
+export interface ProductRunContext {
+  runDir: string;
+  settings: ProductFlowSettings;
+  engine: BatchEngine;
+  emit: BatchEventSink;
+  afterProduct?: AfterProduct;
+}
+
+export type ProductRunner = (row: Row, context: ProductRunContext) => Promise<ProductOutcome>;
+
+/** One product in this process: its stages, then the step after them (presets); a failure there fails the product. */
+export async function runProductHere(row: Row, c: Pick<ProductRunContext, 'runDir' | 'settings' | 'engine' | 'afterProduct'>): Promise<ProductOutcome> {
+  const outcome = await runProduct(row.value, row.imageAbsPath, c.settings, c.engine);
+  const s = outcome.summary;
+  if (s.status === 'done' && c.afterProduct) {
+    try {
+      await c.afterProduct(s, { runDir: c.runDir });
+    } catch (err) {
+      Object.assign(s, { status: 'failed', error: `deliver: ${err instanceof Error ? err.message : String(err)}` });
+      outcome.stage = 'deliver';
+    }
+  }
+  return outcome;
 }
 
 export interface RunResult {
@@ -86,7 +121,7 @@ export interface RunResult {
   summary: RunSummary;
 }
 
-type Row = CatalogRow<NewProduct>;
+export type Row = CatalogRow<NewProduct>;
 
 export async function runPipeline(options: RunOptions): Promise<RunResult> {
   const startedAt = new Date();
@@ -117,23 +152,7 @@ async function runLocked(options: RunOptions, engine: BatchEngine, emit: BatchEv
 
   const { rows, problems, notes } = await readNewProducts(options.newCsv, options.imagesDir, options.catalog);
   await openStoreForQueries(options.store, options.embedder);
-  const settings: ProductFlowSettings = {
-    runDir,
-    match: {
-      store: options.store,
-      embedder: withCallSignal(options.embedder),
-      cache: new EmbeddingCache(options.workspace.cacheDir, options.embedder.id, options.embedder.dimension),
-      settings: options.match,
-    },
-    stageCache: new StageCache(options.workspace.cacheDir),
-    analyzer: options.analyzer,
-    generator: options.generator,
-    aspectRatio: options.aspectRatio,
-    sizeTier: options.sizeTier,
-    variants: options.variants ?? 1,
-    generationReferences: options.generationReferences ?? 1,
-    maxPixels: options.maxPixels,
-  };
+  const settings = productFlowSettings(options, runDir);
 
   const earlier = options.resume ? await journal.finishedProducts() : new Map<string, JournalRecord<ProductSummary>>();
   const reused = new Map<string, ProductSummary>();
@@ -154,16 +173,8 @@ async function runLocked(options: RunOptions, engine: BatchEngine, emit: BatchEv
       return kept;
     }
     if (engine.control.stopReason) return pendingSummary(r, engine.control.stopMessage!, emit);
-    const outcome = await runProduct(r.value, r.imageAbsPath, settings, engine);
+    const outcome = await (options.productRunner ?? runProductHere)(r, { runDir, settings, engine, emit, afterProduct: options.afterProduct });
     const s = outcome.summary;
-    if (s.status === 'done' && options.afterProduct) {
-      try {
-        await options.afterProduct(s, { runDir });
-      } catch (err) {
-        Object.assign(s, { status: 'failed', error: `deliver: ${err instanceof Error ? err.message : String(err)}` });
-        outcome.stage = 'deliver';
-      }
-    }
     if (s.status !== 'pending' && outcome.imageHash) await journal.productFinished(id, outcome.imageHash, s);
     if (s.status === 'done') emit({ type: 'product-done', productId: id, seconds: s.timings.total ?? 0, images: s.outputs.length, reused: false });
     else if (s.status === 'failed') emit({ type: 'product-failed', productId: id, stage: outcome.stage, error: s.error ?? 'failed' });
@@ -207,6 +218,25 @@ async function runLocked(options: RunOptions, engine: BatchEngine, emit: BatchEv
   await journal.end(stop ? 'stopped' : 'finished', stop);
   emit({ type: 'run-end', done: summary.totals.done, failed: summary.totals.failed, pending: summary.totals.pending, seconds: summary.totals.seconds, spentUsd: engine.budget.spent });
   return { runDir, summary };
+}
+
+/** What one product's stages need, from the run's options (also how a fleet worker sets up a product). */
+export function productFlowSettings(
+  o: Pick<RunOptions, 'store' | 'embedder' | 'storage' | 'match' | 'analyzer' | 'generator' | 'aspectRatio' | 'sizeTier' | 'variants' | 'generationReferences' | 'maxPixels'>,
+  runDir: string,
+): ProductFlowSettings {
+  return {
+    runDir,
+    match: { store: o.store, embedder: withCallSignal(o.embedder), cache: new EmbeddingCache(o.storage, o.embedder.id, o.embedder.dimension), settings: o.match },
+    stageCache: new StageCache(o.storage),
+    analyzer: o.analyzer,
+    generator: o.generator,
+    aspectRatio: o.aspectRatio,
+    sizeTier: o.sizeTier,
+    variants: o.variants ?? 1,
+    generationReferences: o.generationReferences ?? 1,
+    maxPixels: o.maxPixels,
+  };
 }
 
 /** A journal record is taken as it is when the product, its photo and its output files are all unchanged. */

@@ -4,9 +4,7 @@
  * whose inputs did not change reads the result back instead of calling the adapter (and paying) again.
  */
 import { createHash } from 'node:crypto';
-import { readFile, readdir } from 'node:fs/promises';
-import path from 'node:path';
-import { writeFileAtomic } from '../util/atomic-write.js';
+import type { BlobStorage } from '../ports/blob-storage.js';
 
 /** Canonical JSON (sorted keys) so the same inputs always give the same key. */
 export function canonicalJson(value: unknown): string {
@@ -28,44 +26,49 @@ export interface CachedImage {
 }
 
 export class StageCache {
-  constructor(private readonly cacheDir: string) {}
+  /** Results live in `storage` under `stages/<stage>/<key[0..2]>/<key>/` (the workspace cache folder by default, a bucket for a fleet). */
+  constructor(private readonly storage: BlobStorage) {}
 
   private dir(stage: string, key: string): string {
     if (!/^[a-z-]+$/.test(stage) || !/^[0-9a-f]{64}$/.test(key)) throw new Error(`bad stage cache key ${stage}/${key.slice(0, 80)}`);
-    return path.join(this.cacheDir, 'stages', stage, key.slice(0, 2), key);
+    return `stages/${stage}/${key.slice(0, 2)}/${key}`;
   }
 
   async getJson<T>(stage: string, key: string): Promise<T | undefined> {
+    const bytes = await this.storage.get(`${this.dir(stage, key)}/result.json`);
+    if (!bytes) return undefined;
     try {
-      return JSON.parse(await readFile(path.join(this.dir(stage, key), 'result.json'), 'utf8')) as T;
+      return JSON.parse(bytes.toString('utf8')) as T;
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT' || err instanceof SyntaxError) return undefined;
+      if (err instanceof SyntaxError) return undefined;
       throw err;
     }
   }
 
   async putJson(stage: string, key: string, value: unknown): Promise<void> {
-    await writeFileAtomic(path.join(this.dir(stage, key), 'result.json'), JSON.stringify(value, null, 2));
+    await this.storage.put(`${this.dir(stage, key)}/result.json`, Buffer.from(JSON.stringify(value, null, 2)), { contentType: 'application/json' });
   }
 
   /** Images first, then the manifest: a result counts as stored only once its manifest exists. */
   async putImages(stage: string, key: string, images: CachedImage[]): Promise<void> {
     const dir = this.dir(stage, key);
-    for (const [i, img] of images.entries()) await writeFileAtomic(path.join(dir, `image-${i}.bin`), img.bytes);
-    await writeFileAtomic(path.join(dir, 'images.json'), JSON.stringify(images.map((img) => img.meta)));
+    for (const [i, img] of images.entries()) await this.storage.put(`${dir}/image-${i}.bin`, img.bytes);
+    await this.storage.put(`${dir}/images.json`, Buffer.from(JSON.stringify(images.map((img) => img.meta))), { contentType: 'application/json' });
   }
 
   async getImages(stage: string, key: string): Promise<CachedImage[] | undefined> {
     const dir = this.dir(stage, key);
+    const manifest = await this.storage.get(`${dir}/images.json`);
+    if (!manifest) return undefined;
     let metas: Array<Record<string, unknown>>;
     try {
-      metas = JSON.parse(await readFile(path.join(dir, 'images.json'), 'utf8'));
+      metas = JSON.parse(manifest.toString('utf8'));
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT' || err instanceof SyntaxError) return undefined;
+      if (err instanceof SyntaxError) return undefined;
       throw err;
     }
-    const files = new Set(await readdir(dir));
-    if (!metas.every((_, i) => files.has(`image-${i}.bin`))) return undefined;
-    return Promise.all(metas.map(async (meta, i) => ({ bytes: await readFile(path.join(dir, `image-${i}.bin`)), meta })));
+    const images = await Promise.all(metas.map(async (meta, i) => ({ bytes: await this.storage.get(`${dir}/image-${i}.bin`), meta })));
+    if (images.some((img) => !img.bytes)) return undefined;
+    return images.map((img) => ({ bytes: img.bytes!, meta: img.meta }));
   }
 }

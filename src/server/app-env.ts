@@ -7,6 +7,7 @@ import type { TenantContext, TenantContexts } from '../service/tenants/tenant-co
 import type { Principal, TenantRegistry } from '../service/tenants/tenant-registry.js';
 import type { UploadLimits } from '../service/uploads/uploads.js';
 import type { WebSessions } from '../web/sessions.js';
+import type { QueueStatus } from '../compose/queue/index.js';
 
 export interface ServerLimits {
   /** Bytes of an upload request (catalog, new products). */
@@ -36,6 +37,8 @@ export interface ServerDeps {
   sessions: WebSessions;
   /** Readiness: false while shutting down. */
   accepting: () => boolean;
+  /** The queue's depth, when runs go through one (`serve --queue`). */
+  queueStatus?: () => Promise<QueueStatus>;
 }
 
 export type AppEnv = { Variables: { principal: Principal; tenant: TenantContext; requestId: string } };

@@ -22,6 +22,7 @@ import { healthRoutes } from './routes/health.js';
 import { matchRoutes } from './routes/match.js';
 import { newProductRoutes } from './routes/new-products.js';
 import { outputRoutes } from './routes/outputs.js';
+import { queueRoutes } from './routes/queue.js';
 import { runEventRoutes } from './routes/run-events.js';
 import { runRoutes } from './routes/runs.js';
 import { tenantRoutes } from './routes/tenant.js';
@@ -61,6 +62,7 @@ export function buildApp(deps: ServerDeps): App {
   runRoutes(app, deps);
   runEventRoutes(app, deps);
   outputRoutes(app, deps);
+  queueRoutes(app, deps);
   app.route('/', buildWebApp({ ...deps, localPrincipal: deps.localTenantAllowed ? LOCAL_PRINCIPAL : undefined }, deps.logger));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', { type: 'http', scheme: 'bearer', description: 'A tenant API key (hl_...), from `hitline tenants add` or `hitline tenants rotate`.' });

@@ -16,6 +16,7 @@ import { DEFAULT_UPLOAD_LIMITS } from '../service/uploads/uploads.js';
 import { WebhookSender } from '../service/webhooks/webhook-sender.js';
 import { keyStillValidIn, WebSessions } from '../web/sessions.js';
 import { buildApp } from './app.js';
+import { connectQueue, type QueueConnection } from '../compose/queue/index.js';
 import { LOCAL_PRINCIPAL, LOCAL_TENANT, type App, type ServerLimits } from './app-env.js';
 
 export interface HitlineServerOptions {
@@ -34,6 +35,8 @@ export interface HitlineServerOptions {
   runLimits?: readonly LimitSpec[];
   /** Retry waits for webhooks (tests shorten them). */
   webhookBackoffMs?: number[];
+  /** A queue (Redis URL): runs' products are made by `hitline worker` processes. */
+  queueUrl?: string;
 }
 
 const DEFAULT_SERVER_LIMITS: ServerLimits = {
@@ -66,8 +69,9 @@ export function openHitlineServer(o: HitlineServerOptions): HitlineServer {
     logger,
     backoffMs: o.webhookBackoffMs,
   });
+  let queue: QueueConnection | undefined;
   const executor = new EmbeddedRunExecutor({
-    contexts, logger, maxConcurrent: o.maxRuns ?? 1, limits: o.runLimits,
+    contexts, logger, maxConcurrent: o.maxRuns ?? 1, limits: o.runLimits, queue: () => queue,
     monthlyBudget: (tenantId) => registry.settings(tenantId)?.monthlyBudgetUsd,
     onEvent: (tenantId, runId, e) => webhooks.onRunEvent(tenantId, runId, e),
   });
@@ -77,6 +81,7 @@ export function openHitlineServer(o: HitlineServerOptions): HitlineServer {
   const app = buildApp({
     registry, contexts, executor, imports, logger, sessions, limits: { ...DEFAULT_SERVER_LIMITS, ...o.limits },
     localTenantAllowed: o.allowLocalTenant, corsOrigin: o.corsOrigin, accepting: () => accepting,
+    queueStatus: o.queueUrl ? () => (queue ? queue.status() : Promise.reject(new HitlineError('the queue is not connected yet', { retryable: true }))) : undefined,
   });
   const tenantIds = () => {
     const ids = registry.tenantIds();
@@ -90,6 +95,7 @@ export function openHitlineServer(o: HitlineServerOptions): HitlineServer {
           hint: 'Add one with `hitline tenants add <id>` (same --workspace), or serve on 127.0.0.1 for one local tenant without a key.',
         });
       }
+      if (o.queueUrl) queue = await connectQueue(o.queueUrl, (message) => logger.log('warn', message));
       let taken = 0;
       for (const id of tenantIds()) taken += await imports.recover(await contexts.get(id));
       return taken + (await executor.recover(tenantIds()));
@@ -97,6 +103,7 @@ export function openHitlineServer(o: HitlineServerOptions): HitlineServer {
     async close(graceMs = 30_000) {
       accepting = false;
       await executor.close(graceMs);
+      await queue?.close();
       await imports.idle();
       webhooks.close();
       await contexts.close();

@@ -52,3 +52,12 @@ export async function effectiveRunBudget(ledger: CostLedger, runId: string, runB
   const allowed = leftThisMonth + (costs.byRun[runId]?.cost ?? 0);
   return runBudgetUsd === undefined ? allowed : Math.min(runBudgetUsd, allowed);
 }
+
+/**
+ * The tenant's month as a budget account shared by every worker of a fleet: all the tenant's runs draw on
+ * it at once, so together they stay within the monthly budget (the ledger's spend this month to start).
+ */
+export async function tenantMonthAccount(ledger: CostLedger, tenantId: string, monthlyBudgetUsd: number, now = new Date()): Promise<{ key: string; limitUsd: number; spentUsd: number }> {
+  const costs = await tenantCosts(ledger, now);
+  return { key: `tenant:${tenantId}:${costs.month}`, limitUsd: monthlyBudgetUsd, spentUsd: costs.thisMonth.cost };
+}

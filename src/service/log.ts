@@ -15,6 +15,7 @@ const SECRETS = [
   /\bsk-or-[A-Za-z0-9-]{8,}/g, // OpenRouter keys
   /\bwhsec_[A-Za-z0-9]{16,}/g, // webhook secrets
   /\b(Bearer\s+)[^\s"']+/gi,
+  /\brediss?:\/\/[^\s/@]*:(?!\*\*\*@)[^\s/@]+@/gi, // a queue URL's password (unless already masked as ***)
 ];
 
 export function redact(text: string): string {

@@ -63,6 +63,9 @@ export interface FakeRequestLog {
   fault?: FakeFault['kind'];
   /** Status answered (undefined while hanging). */
   status?: number;
+  /** When the request arrived and when its answer was sent (ms since the epoch): how many were in flight at once. */
+  arrivedAt: number;
+  answeredAt?: number;
 }
 
 export interface FakeOptions {
@@ -155,6 +158,7 @@ export async function startOpenRouterFake(initial: FakeOptions = {}): Promise<Op
       bearerSent: bearer !== undefined,
       keyMatched: bearer !== undefined && (options.apiKey === undefined || bearer === options.apiKey),
       body,
+      arrivedAt: Date.now(),
     };
     requests.push(entry);
     for (const w of waiting.filter((x) => x.endpoint === entry.endpoint)) {
@@ -163,6 +167,7 @@ export async function startOpenRouterFake(initial: FakeOptions = {}): Promise<Op
     }
     const reply = (status: number, payload: unknown, extraHeaders: Record<string, string> = {}) => {
       entry.status = status;
+      entry.answeredAt = Date.now();
       send(res, status, payload, extraHeaders);
     };
 
@@ -182,6 +187,7 @@ export async function startOpenRouterFake(initial: FakeOptions = {}): Promise<Op
       const extra: Record<string, string> = fault.retryAfter !== undefined ? { 'Retry-After': fault.retryAfter } : {};
       if (fault.body !== undefined) {
         entry.status = fault.status;
+        entry.answeredAt = Date.now();
         res.writeHead(fault.status, { 'Content-Type': 'text/html', ...extra }).end(fault.body);
         return;
       }
@@ -189,6 +195,7 @@ export async function startOpenRouterFake(initial: FakeOptions = {}): Promise<Op
     }
     if (fault?.kind === 'malformed-json') {
       entry.status = 200;
+      entry.answeredAt = Date.now();
       res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"id":"gen-broken","choices":[{"message":{"content":"');
       return;
     }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, StageCache, stageKey } from '../../src/pipeline/stage-cache.js';
 import { EmbeddingCache } from '../../src/pipeline/embedding-cache.js';
+import { FolderStorage } from '../../src/adapters/storage/index.js';
 
 describe('stage keys', () => {
   it('do not depend on key order but on every value', () => {
@@ -21,7 +22,7 @@ describe('stage keys', () => {
 describe('StageCache', () => {
   it('stores and reads JSON and images; a result without its manifest does not count', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'hitline-stage-'));
-    const cache = new StageCache(dir);
+    const cache = new StageCache(new FolderStorage(dir));
     const key = stageKey('generate', { x: 1 });
     expect(await cache.getImages('generate', key)).toBeUndefined();
     await cache.putImages('generate', key, [{ bytes: Buffer.from('png-bytes'), meta: { width: 1, height: 2 } }]);
@@ -41,7 +42,7 @@ describe('StageCache', () => {
   });
 
   it('refuses keys that could escape the cache folder', async () => {
-    const cache = new StageCache(await mkdtemp(path.join(os.tmpdir(), 'hitline-stage-')));
+    const cache = new StageCache(new FolderStorage(await mkdtemp(path.join(os.tmpdir(), 'hitline-stage-'))));
     await expect(cache.getJson('../x', 'a'.repeat(64))).rejects.toThrow(/bad stage cache key/);
     await expect(cache.getJson('generate', '../../etc')).rejects.toThrow(/bad stage cache key/);
   });
@@ -51,10 +52,10 @@ describe('EmbeddingCache', () => {
   it('round-trips vectors per embedder and ignores a vector of the wrong size', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'hitline-emb-'));
     const hash = 'ab'.repeat(32);
-    const a = new EmbeddingCache(dir, 'local/a', 3);
+    const a = new EmbeddingCache(new FolderStorage(dir), 'local/a', 3);
     await a.put(hash, new Float32Array([0.1, 0.2, 0.3]));
     expect(Array.from((await a.get(hash))!)).toEqual(Array.from(new Float32Array([0.1, 0.2, 0.3])));
-    expect(await new EmbeddingCache(dir, 'local/b', 3).get(hash)).toBeUndefined();
+    expect(await new EmbeddingCache(new FolderStorage(dir), 'local/b', 3).get(hash)).toBeUndefined();
     await expect(a.put(hash, new Float32Array(4))).rejects.toThrow(/expected 3/);
     await expect(a.get('../../x')).rejects.toThrow(/sha256/);
   });

@@ -74,6 +74,8 @@ const output = () => `${run()}/outputs/${alpha.outputId}`;
 const CASES: Record<string, () => Promise<void>> = {
   'GET /healthz': async () => expect((await asBeta('/healthz')).status).toBe(200),
   'GET /readyz': async () => leaksNothing((await asBeta('/readyz')).body),
+  // Counts of the whole queue, no tenant's data (this server runs in process: no queue).
+  'GET /api/queue': async () => expect((await asBeta('/api/queue')).body).toEqual({ mode: 'in-process' }),
   'GET /api/tenant': async () => expect((await asBeta('/api/tenant')).body).toEqual({ id: 'beta', keyPrefix: beta.slice(0, 12), settings: {} }),
   'PUT /api/tenant/webhook': async () => {
     await asBeta('/api/tenant/webhook', { ...jsonBody({ url: 'http://127.0.0.1:9/beta' }), method: 'PUT' });

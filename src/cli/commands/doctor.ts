@@ -1,9 +1,10 @@
 import { doctorChecks } from '../../compose/doctor.js';
+import { queueUrlFrom } from '../../compose/queue/index.js';
 import type { CommandContext } from '../context.js';
 
 /** Checks the key, the configured models and the store, and says plainly what is wrong. */
-export async function doctorCommand(ctx: CommandContext, json = false): Promise<number> {
-  const checks = await doctorChecks(ctx);
+export async function doctorCommand(ctx: CommandContext, json = false, queue?: string): Promise<number> {
+  const checks = await doctorChecks(ctx, { queueUrl: queueUrlFrom(queue, ctx.env) });
   if (json) {
     ctx.printJson({ ok: checks.every((c) => c.ok), checks });
   } else {

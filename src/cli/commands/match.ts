@@ -29,7 +29,7 @@ export async function matchCommand(flags: MatchFlags, ctx: CommandContext): Prom
     await openStoreForQueries(store, embedder);
     // match only reads the workspace: on a read-only one it still works, and says the embeddings were not kept.
     let unwritable: FileSystemError | undefined;
-    const cache = new EmbeddingCache(ctx.ws.cacheDir, embedder.id, embedder.dimension, { onWriteError: (err) => (unwritable ??= err) });
+    const cache = new EmbeddingCache(ctx.storage, embedder.id, embedder.dimension, { onWriteError: (err) => (unwritable ??= err) });
     const fusion = fusionSettings(ctx, {
       method: flags.fusion, weights: flags.weight,
       expansion: { ...(flags.expansion !== undefined && { neighbours: flags.expansion }), ...(flags.expansionVotes !== undefined && { minVotes: flags.expansionVotes }) },

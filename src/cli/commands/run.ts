@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { AspectRatio, SizeTier } from '../../core/output-sizes.js';
 import { formatRowProblem, UserInputError } from '../../core/errors.js';
 import { planBatch, runBatch, describePlan } from '../../compose/run.js';
+import { connectQueue, queueUrlFrom } from '../../compose/queue/index.js';
 import type { BatchEngine } from '../../pipeline/batch/engine.js';
 import type { MatchSettings } from '../../pipeline/match.js';
 import type { RunResult } from '../../pipeline/run.js';
@@ -43,6 +44,8 @@ export interface RunFlags extends MatchSettings {
   staged?: boolean;
   /** `--presets-file`: the seller's preset overrides and additions. */
   presetsFile?: string;
+  /** `--queue` (else HITLINE_QUEUE): the products are made by `hitline worker` processes. */
+  queue?: string;
 }
 
 /** Which flags were typed on the command line (not defaults), for --resume's consistency check. */
@@ -75,9 +78,11 @@ export async function executeRun(flags: RunFlags, ctx: CommandContext, options: 
   const display = flags.progress
     ? createBatchProgress(process.stderr, flags.progress, { spend: () => ({ spentUsd: engine?.budget.spent ?? 0, limitUsd: engine?.budget.limitUsd }) })
     : undefined;
+  const queueUrl = queueUrlFrom(flags.queue, ctx.env);
+  const connection = queueUrl ? await connectQueue(queueUrl, (message) => process.stderr.write(`${message}\n`)) : undefined;
   try {
     return await runBatch(ctx, {
-      runId, resume: Boolean(flags.resume), request, concurrency: flags.concurrency, limits: flags.limit,
+      runId, resume: Boolean(flags.resume), request, concurrency: flags.concurrency, limits: flags.limit, fleet: connection ? { connection } : undefined,
       events: display?.sink, progress: display ? undefined : ctx.progress,
       onEngine: (made) => {
         engine = made;
@@ -90,6 +95,7 @@ export async function executeRun(flags: RunFlags, ctx: CommandContext, options: 
     });
   } finally {
     display?.close();
+    await connection?.close();
   }
 }
 

@@ -1,6 +1,7 @@
 /** `hitline serve`: the HTTP API on a port, until SIGTERM or Ctrl-C. */
 import type { LimitSpec } from '../../pipeline/batch/provider-limits.js';
 import { jsonLineLogger } from '../../service/log.js';
+import { queueUrlFrom } from '../../compose/queue/index.js';
 import { openHitlineServer } from '../../server/hitline-server.js';
 import { isLoopback, listen } from '../../server/serve.js';
 
@@ -15,13 +16,15 @@ export interface ServeFlags {
   offline?: boolean;
   /** `--limit` values applied to every run. */
   limit: LimitSpec[];
+  /** `--queue`: runs' products are made by `hitline worker` processes. */
+  queue?: string;
 }
 
 export async function serveCommand(flags: ServeFlags, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): Promise<number> {
   const logger = jsonLineLogger(stderr);
   const hitline = openHitlineServer({
     workspace: flags.workspace, allowLocalTenant: isLoopback(flags.host), offline: flags.offline, logger, maxRuns: flags.maxRuns,
-    limits: { ratePerSecond: flags.rateLimit, rateBurst: flags.rateLimit * 2 }, corsOrigin: flags.corsOrigin, runLimits: flags.limit,
+    limits: { ratePerSecond: flags.rateLimit, rateBurst: flags.rateLimit * 2 }, corsOrigin: flags.corsOrigin, runLimits: flags.limit, queueUrl: queueUrlFrom(flags.queue, process.env),
   });
   const taken = await hitline.start();
   const local = hitline.registry.tenantIds().length === 0;

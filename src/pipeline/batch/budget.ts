@@ -18,9 +18,24 @@ export interface BudgetReservation {
    * Changes the amount held (the exact worst case once the request is built). Shrinking always works;
    * growing works only if it still fits, and returns false otherwise (the reservation is unchanged).
    */
-  resize(usd: number): boolean;
+  resize(usd: number): boolean | Promise<boolean>;
   /** Replaces the reservation with what the call really cost (undefined: unknown, the worst case stays). */
-  settle(actualUsd: number | undefined): void;
+  settle(actualUsd: number | undefined): void | Promise<void>;
+}
+
+/**
+ * A run's budget as the engine uses it: this process's BudgetGuard, or a budget shared by every worker of
+ * a fleet (fleet-budget.ts), whose steps are asynchronous.
+ */
+export interface RunBudget {
+  readonly limitUsd: number | undefined;
+  /** Spend known so far. */
+  readonly spent: number;
+  /** Why new paid work was refused, once it was. */
+  readonly refusal: string | undefined;
+  reserve(worstUsd: number | undefined, what: string): BudgetReservation | Promise<BudgetReservation>;
+  reserveWhenPossible(worstUsd: number | undefined, what: string, signal?: AbortSignal): Promise<BudgetReservation>;
+  refuseCall(worstUsd: number, what: string): never | Promise<never>;
 }
 
 interface Waiter {
@@ -30,7 +45,7 @@ interface Waiter {
   refuse: (e: unknown) => void;
 }
 
-export class BudgetGuard {
+export class BudgetGuard implements RunBudget {
   private spentUsd: number;
   private reservedUsd = 0;
   private refused: string | undefined;

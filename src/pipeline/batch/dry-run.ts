@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import type { BlobStorage } from '../../ports/blob-storage.js';
 import { readNewProducts, type CatalogReadOptions } from '../../catalog/read-catalog.js';
 import type { NewProduct } from '../../core/product.js';
 import type { ReferenceImage } from '../../ports/style-analyzer.js';
@@ -30,6 +31,8 @@ export interface DryRunOptions {
   /** How new_products.csv is read (symbolic links leading outside the images folder). */
   catalog?: CatalogReadOptions;
   workspace: Workspace;
+  /** Where stage results and embeddings are stored. */
+  storage: BlobStorage;
   store: VectorStore;
   embedder: Embedder;
   analyzerId: string;
@@ -79,8 +82,8 @@ const PROMPT_CHARS = 4_000;
 export async function planRun(o: DryRunOptions): Promise<RunPlan> {
   const { rows, problems } = await readNewProducts(o.newCsv, o.imagesDir, o.catalog);
   await openStoreForQueries(o.store, o.embedder);
-  const embeddings = new EmbeddingCache(o.workspace.cacheDir, o.embedder.id, o.embedder.dimension);
-  const stageCache = new StageCache(o.workspace.cacheDir);
+  const embeddings = new EmbeddingCache(o.storage, o.embedder.id, o.embedder.dimension);
+  const stageCache = new StageCache(o.storage);
   const counts: Record<PaidStage, { calls: number; reused: number }> = { embed: { calls: 0, reused: 0 }, analyze: { calls: 0, reused: 0 }, generate: { calls: 0, reused: 0 } };
   // Matching reads only the cache; a dry run never calls the embedder.
   const noCalls: Embedder = { ...o.embedder, embedImages: () => Promise.reject(new Error('a dry run must not embed')) };

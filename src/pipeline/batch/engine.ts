@@ -10,13 +10,13 @@ import type { HttpCallHooks } from '../../ports/http-hooks.js';
 import { UserInputError } from '../../core/errors.js';
 import type { PaidStage } from '../../core/usage.js';
 import { ignoreBatchEvents, type BatchEventSink } from './batch-events.js';
-import { BudgetGuard } from './budget.js';
+import { BudgetGuard, type RunBudget } from './budget.js';
 import type { SizeTier } from '../../core/output-sizes.js';
-import { LaneGate } from './lane-gate.js';
+import { LaneGate, type Gate } from './lane-gate.js';
 import { createMeteredFetch, type GateStats } from './metered-fetch.js';
 import { DEFAULT_PROVIDER_LIMITS, OPENROUTER_LANE, applyLimitSpecs, limitsForModel, type LimitSpec, type ProviderLimits } from './provider-limits.js';
 import { RunControl } from './run-control.js';
-import { SingleFlight } from './single-flight.js';
+import { SingleFlight, type Flights } from './single-flight.js';
 
 export interface BatchEngineOptions {
   limits?: ProviderLimits;
@@ -31,17 +31,22 @@ export interface BatchEngineOptions {
   events?: BatchEventSink;
   /** The real fetch under the hooks (tests, benchmarks). */
   fetch?: typeof fetch;
+  /**
+   * A worker of a fleet: the budget shared by every worker (instead of this process's BudgetGuard), the
+   * gate that also holds the fleet's caps around this process's lanes, and single flight across workers.
+   */
+  shared?: { budget?: RunBudget; gate?: (local: LaneGate) => Gate; flights?: (control: RunControl) => Flights };
 }
 
 export interface BatchEngine {
   readonly control: RunControl;
-  readonly budget: BudgetGuard;
-  readonly gate: LaneGate;
+  readonly budget: RunBudget;
+  readonly gate: Gate;
   /** Read when a lane is first used, so `configureStages` may still change it before the first call. */
   readonly limits: ProviderLimits;
   /** Prices for worst cases. */
   readonly pricing: CallPricing;
-  readonly flights: SingleFlight;
+  readonly flights: Flights;
   readonly stageRetries: number;
   /** The model each paid stage calls; set once the adapters are chosen (a stage left out runs offline). */
   readonly stageModels: Partial<Record<PaidStage, string>>;
@@ -63,18 +68,20 @@ export const LOCAL_LANE = 'local';
 
 export function createBatchEngine(o: BatchEngineOptions = {}): BatchEngine {
   const control = new RunControl();
-  const budget = new BudgetGuard(o.budgetUsd, o.alreadySpentUsd ?? 0);
-  const gate = new LaneGate({ [LOCAL_LANE]: { maxInFlight: Math.max(1, os.availableParallelism()) } });
+  const budget = o.shared?.budget ?? new BudgetGuard(o.budgetUsd, o.alreadySpentUsd ?? 0);
+  const local = new LaneGate({ [LOCAL_LANE]: { maxInFlight: Math.max(1, os.availableParallelism()) } });
+  const gate = o.shared?.gate ? o.shared.gate(local) : local;
   const base = o.limits ?? DEFAULT_PROVIDER_LIMITS;
   const limits: ProviderLimits = { ...base, models: { ...base.models } };
   const pricing = o.pricing ?? UNKNOWN_PRICES;
   const stageModels: Partial<Record<PaidStage, string>> = {};
   const metered = createMeteredFetch({ gate, limits, stageModels, budget, control, fetch: o.fetch, pricing });
   return {
-    control, budget, gate, limits, pricing, stageModels, flights: new SingleFlight(), stageRetries: o.stageRetries ?? 2,
+    control, budget, gate, limits, pricing, stageModels, flights: o.shared?.flights?.(control) ?? new SingleFlight(), stageRetries: o.stageRetries ?? 2,
     clientHooks: metered.clientHooks, wire: metered.stats, events: o.events ?? ignoreBatchEvents,
     async runLocal(fn) {
-      const lease = await gate.acquire([LOCAL_LANE], control.stopSignal);
+      // CPU-bound work is this machine's own: the local lane is never a fleet's.
+      const lease = await local.acquire([LOCAL_LANE], control.stopSignal);
       try {
         return await fn();
       } finally {

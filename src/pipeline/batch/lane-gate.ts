@@ -64,12 +64,21 @@ interface Waiter {
   grant: (startedAt: number) => void;
 }
 
+/** What the engine needs of a gate: this process's LaneGate, or one that also holds the fleet's caps (fleet-gate.ts). */
+export interface Gate {
+  define(name: string, limits: LaneLimits): void;
+  has(name: string): boolean;
+  acquire(laneNames: readonly string[], signal?: AbortSignal): Promise<LaneLease>;
+  pause(laneName: string, ms: number): void;
+  stats(): LaneStats[];
+}
+
 export interface LaneGateOptions {
   /** Injectable clock (ms). */
   now?: () => number;
 }
 
-export class LaneGate {
+export class LaneGate implements Gate {
   private readonly lanes = new Map<string, LaneState>();
   private readonly queue: Waiter[] = [];
   private timer: NodeJS.Timeout | undefined;

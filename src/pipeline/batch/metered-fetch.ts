@@ -15,19 +15,19 @@ import type { CallPricing } from '../../ports/call-pricing.js';
 import type { HttpCallHooks } from '../../ports/http-hooks.js';
 import { parseRetryAfter } from '../../util/retry-after.js';
 import type { PaidStage } from '../../core/usage.js';
-import { BudgetReachedError, type BudgetGuard, type BudgetReservation } from './budget.js';
-import type { LaneGate } from './lane-gate.js';
+import { BudgetReachedError, type BudgetReservation, type RunBudget } from './budget.js';
+import type { Gate } from './lane-gate.js';
 import { linkSignals } from './linked-signal.js';
 import { currentPaidCall, refuseCurrentCall } from './paid-call.js';
 import { limitsForModel, modelLane, OPENROUTER_LANE, type ProviderLimits } from './provider-limits.js';
 import type { RunControl } from './run-control.js';
 
 export interface MeteredFetchOptions {
-  gate: LaneGate;
+  gate: Gate;
   limits: ProviderLimits;
   /** The model each paid stage calls (its lane). */
   stageModels: Partial<Record<PaidStage, string>>;
-  budget: BudgetGuard;
+  budget: RunBudget;
   pricing: CallPricing;
   control: RunControl;
   /** The real fetch (default: global fetch). */
@@ -88,7 +88,7 @@ export function createMeteredFetch(o: MeteredFetchOptions): MeteredFetch {
         }
         o.control.throwIfStopped();
       } catch (e) {
-        call.reservation?.settle(0);
+        await call.reservation?.settle(0);
         call.reservation = undefined;
         lease.release('failed');
         throw e;
@@ -116,9 +116,9 @@ export function createMeteredFetch(o: MeteredFetchOptions): MeteredFetch {
         const exact = priced.worstUsd;
         const what = describe(stage, call?.productId, priced.model);
         try {
-          if (!reservation) reservation = o.budget.reserve(exact, what);
-          else if (exact !== undefined && !reservation.resize(exact)) o.budget.refuseCall(exact, what);
-          else if (exact === undefined && o.budget.limitUsd !== undefined) o.budget.reserve(undefined, what); // refuses: price unknown
+          if (!reservation) reservation = await o.budget.reserve(exact, what);
+          else if (exact !== undefined && !(await reservation.resize(exact))) await o.budget.refuseCall(exact, what);
+          else if (exact === undefined && o.budget.limitUsd !== undefined) await o.budget.reserve(undefined, what); // refuses: price unknown
         } catch (e) {
           refuseCurrentCall(e instanceof BudgetReachedError ? stopFor(e) : (e as Error));
         }
@@ -130,7 +130,7 @@ export function createMeteredFetch(o: MeteredFetchOptions): MeteredFetch {
       const res = await baseFetch(url, init);
       const bytes = new Uint8Array(await res.arrayBuffer());
       // An answer without usage.cost keeps its worst case: the budget never under-counts.
-      reservation?.settle(res.ok ? o.pricing.costOfAnswer(bytes) : 0);
+      await reservation?.settle(res.ok ? o.pricing.costOfAnswer(bytes) : 0);
       reservation = undefined;
       if (res.status === 429) {
         stats.rateLimited += 1;
@@ -148,7 +148,7 @@ export function createMeteredFetch(o: MeteredFetchOptions): MeteredFetch {
     } catch (e) {
       // Refused or aborted before sending: nothing to pay. Cut off after sending (timeout, reset, cancel): the
       // provider may still bill it, so it counts at its worst case.
-      reservation?.settle(sent && !neverSent(e) ? undefined : 0);
+      await reservation?.settle(sent && !neverSent(e) ? undefined : 0);
       lease?.release('failed');
       throw e;
     }

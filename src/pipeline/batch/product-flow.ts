@@ -27,7 +27,7 @@ import type { BatchEventSink, BatchStage } from './batch-events.js';
 import { failureAction } from './failure-policy.js';
 import { withPaidCall } from './paid-call.js';
 import { RunStoppedError, type RunControl } from './run-control.js';
-import type { SingleFlight } from './single-flight.js';
+import type { Flights } from './single-flight.js';
 
 export interface ProductFlowSettings {
   runDir: string;
@@ -45,7 +45,7 @@ export interface ProductFlowSettings {
 
 export interface ProductFlowEngine {
   control: RunControl;
-  flights: SingleFlight;
+  flights: Flights;
   events: BatchEventSink;
   /** Extra attempts of a stage call after a failure another attempt can fix. */
   stageRetries: number;
@@ -211,7 +211,7 @@ function productFields(p: NewProduct): unknown {
   return { category: p.category, style: p.style, season: p.season, promptHint: p.promptHint, attributes: p.attributes };
 }
 
-async function cachedJson<T>(cache: StageCache, flights: SingleFlight, stage: string, key: string, compute: () => Promise<T>): Promise<{ value: T; cached: boolean }> {
+async function cachedJson<T>(cache: StageCache, flights: Flights, stage: string, key: string, compute: () => Promise<T>): Promise<{ value: T; cached: boolean }> {
   const hit = await cache.getJson<T>(stage, key);
   if (hit !== undefined) return { value: hit, cached: true };
   return flights.run(`${stage}/${key}`, async () => {
@@ -223,7 +223,7 @@ async function cachedJson<T>(cache: StageCache, flights: SingleFlight, stage: st
   });
 }
 
-async function cachedImages(cache: StageCache, flights: SingleFlight, key: string, compute: () => Promise<CachedImage[]>): Promise<{ value: CachedImage[]; cached: boolean }> {
+async function cachedImages(cache: StageCache, flights: Flights, key: string, compute: () => Promise<CachedImage[]>): Promise<{ value: CachedImage[]; cached: boolean }> {
   const hit = await cache.getImages('generate', key);
   if (hit) return { value: hit, cached: true };
   return flights.run(`generate/${key}`, async () => {

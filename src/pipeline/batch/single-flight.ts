@@ -3,7 +3,12 @@
  * gets the first one's result instead of starting its own. Two rows of a batch with the same inputs (same
  * photo, same fields) share one stage key; without this they would both pay for the same generation.
  */
-export class SingleFlight {
+/** One computation per key at a time: in this process (SingleFlight), or across a fleet (fleet-flights.ts). */
+export interface Flights {
+  run<T>(key: string, fn: () => Promise<T>): Promise<T>;
+}
+
+export class SingleFlight implements Flights {
   private readonly running = new Map<string, Promise<unknown>>();
 
   run<T>(key: string, fn: () => Promise<T>): Promise<T> {

@@ -17,7 +17,8 @@ import type { RunControl } from '../../pipeline/batch/run-control.js';
 import type { LimitSpec } from '../../pipeline/batch/provider-limits.js';
 import type { ProductSummaryWithPresets } from '../../pipeline/preset-delivery.js';
 import { acquireWorkspaceLock } from '../../util/workspace-lock.js';
-import { effectiveRunBudget } from '../cost.js';
+import { effectiveRunBudget, tenantMonthAccount } from '../cost.js';
+import type { QueueConnection } from '../../compose/queue/index.js';
 import type { Logger } from '../log.js';
 import { ConflictError, notFound } from '../errors.js';
 import { appendReviews } from '../outputs/review-log.js';
@@ -38,6 +39,8 @@ export interface EmbeddedExecutorOptions {
   onEvent?: (tenantId: string, runId: string, event: RunEvent) => void;
   /** `--limit` values for every run. */
   limits?: readonly LimitSpec[];
+  /** With a queue, a run's products are made by `hitline worker` processes; this process keeps the run's record. */
+  queue?: () => QueueConnection | undefined;
 }
 
 type Job =
@@ -199,11 +202,14 @@ export class EmbeddedRunExecutor implements RunExecutor {
       if (job.budgetUsd !== undefined) r.batch.budget = job.budgetUsd;
     });
     const resume = await RunJournal.readManifest(runDir).then(() => true, () => false);
-    const budget = await effectiveRunBudget(tenant.hitline.ledger, runId, record.batch.budget, this.o.monthlyBudget(tenantId));
+    const monthly = this.o.monthlyBudget(tenantId);
+    const budget = await effectiveRunBudget(tenant.hitline.ledger, runId, record.batch.budget, monthly);
+    const connection = this.o.queue?.();
+    const fleet = connection ? { connection, tenantBudget: monthly !== undefined ? await tenantMonthAccount(tenant.hitline.ledger, tenantId, monthly) : undefined } : undefined;
     await this.emit(tenantId, runId, { type: 'run-status', status: 'running' });
     try {
       const { summary } = await runBatch(tenant.hitline, {
-        runId, resume, request: { ...record.batch, ...(budget !== undefined ? { budget } : {}) }, limits: this.o.limits,
+        runId, resume, request: { ...record.batch, ...(budget !== undefined ? { budget } : {}) }, limits: this.o.limits, fleet,
         events: (e) => void this.emit(tenantId, runId, e),
         onEngine: (engine) => {
           h.control = engine.control;

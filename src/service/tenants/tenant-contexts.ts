@@ -123,7 +123,7 @@ export class TenantContexts {
       await store.close();
       throw e;
     }
-    return { store, embedder, cache: new EmbeddingCache(hitline.ws.cacheDir, embedder.id, embedder.dimension) };
+    return { store, embedder, cache: new EmbeddingCache(hitline.storage, embedder.id, embedder.dimension) };
   }
 
   private embedderFor(made: Embedder): Embedder {

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FolderStorage } from '../../../src/adapters/storage/index.js';
 import { openCostLedger } from '../../../src/pipeline/cost-ledger.js';
 import { DEFAULT_MATCH_SETTINGS } from '../../../src/pipeline/match.js';
 import { runPipeline, type RunResult } from '../../../src/pipeline/run.js';
@@ -49,7 +50,7 @@ async function run(newCsv = catalog.newCsv): Promise<RunResult> {
   const store = await openLanceDbStore({ dir: ws.lanceDir });
   try {
     return await runPipeline({
-      runId, ledger, engine, newCsv, imagesDir: catalog.newImagesDir, workspace: ws, store, ...adapters,
+      runId, ledger, engine, newCsv, imagesDir: catalog.newImagesDir, workspace: ws, storage: new FolderStorage(ws.cacheDir), store, ...adapters,
       match: DEFAULT_MATCH_SETTINGS, aspectRatio: '4:5', sizeTier: '0.5K', variants: 1, generationReferences: 1,
     });
   } finally {

@@ -7,6 +7,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FolderStorage } from '../../../src/adapters/storage/index.js';
 import { createOpenRouterCallPricing } from '../../../src/adapters/openrouter/call-pricing.js';
 import { openCostLedger, summarizeCosts } from '../../../src/pipeline/cost-ledger.js';
 import { DEFAULT_MATCH_SETTINGS } from '../../../src/pipeline/match.js';
@@ -46,7 +47,7 @@ async function batch(runId: string, budgetUsd: number | undefined, resume = fals
   const store = await openLanceDbStore({ dir: ws.lanceDir });
   try {
     const result = await runPipeline({
-      runId, resume, ledger, engine, newCsv: catalog.newCsv, imagesDir: catalog.newImagesDir, workspace: ws, store, ...adapters,
+      runId, resume, ledger, engine, newCsv: catalog.newCsv, imagesDir: catalog.newImagesDir, workspace: ws, storage: new FolderStorage(ws.cacheDir), store, ...adapters,
       match: DEFAULT_MATCH_SETTINGS, aspectRatio: '1:1', sizeTier: '0.5K', concurrency: 3, request: { budget: budgetUsd },
     });
     return { ...result, ledger };
@@ -60,7 +61,7 @@ async function plan() {
   try {
     const { embedder, analyzer, generator } = cloudAdapters(fake, undefined);
     return await planRun({
-      newCsv: catalog.newCsv, imagesDir: catalog.newImagesDir, workspace: ws, store, embedder, analyzerId: analyzer.id, generatorId: generator.id,
+      newCsv: catalog.newCsv, imagesDir: catalog.newImagesDir, workspace: ws, storage: new FolderStorage(ws.cacheDir), store, embedder, analyzerId: analyzer.id, generatorId: generator.id,
       stageModels: { embed: 'nvidia/llama-nemotron-embed-vl-1b-v2', analyze: 'qwen/qwen3.5-397b-a17b', generate: 'google/gemini-3.1-flash-image-preview' },
       pricing: createOpenRouterCallPricing(), match: DEFAULT_MATCH_SETTINGS, aspectRatio: '1:1', sizeTier: '0.5K', variants: 1, generationReferences: 1, budgetUsd: 0.3,
     });

@@ -4,6 +4,7 @@
  * failed product) rejects the run without starting the products after it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FolderStorage } from '../../../src/adapters/storage/index.js';
 import type { BatchEvent } from '../../../src/pipeline/batch/batch-events.js';
 import { createBatchEngine } from '../../../src/pipeline/batch/engine.js';
 import { DEFAULT_MATCH_SETTINGS } from '../../../src/pipeline/match.js';
@@ -26,7 +27,7 @@ async function run(events: (e: BatchEvent) => void, options: Pick<RunOptions, 'c
   const engine = createBatchEngine({ events });
   try {
     return await runPipeline({
-      runId: `run-${Math.random().toString(16).slice(2, 10)}`, newCsv: catalog.newCsv, imagesDir: catalog.newImagesDir, workspace: ws, store, engine,
+      runId: `run-${Math.random().toString(16).slice(2, 10)}`, newCsv: catalog.newCsv, imagesDir: catalog.newImagesDir, workspace: ws, storage: new FolderStorage(ws.cacheDir), store, engine,
       ...cloudAdapters(fake, engine), match: DEFAULT_MATCH_SETTINGS, aspectRatio: '1:1', sizeTier: '0.5K', ...options,
     });
   } finally {

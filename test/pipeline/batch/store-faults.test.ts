@@ -9,6 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FolderStorage } from '../../../src/adapters/storage/index.js';
 import { toLanceDbError } from '../../../src/adapters/lancedb/errors.js';
 import { openLanceDbStore } from '../../../src/adapters/lancedb/index.js';
 import { resolveMilvusConfig } from '../../../src/adapters/milvus/config.js';
@@ -87,7 +88,7 @@ describe('store failures in a run', () => {
     let summary;
     try {
       ({ summary } = await runPipeline({
-        runId: 'store-faults', engine, newCsv: catalog.newCsv, imagesDir: catalog.newImagesDir, workspace: ws, store: faultyStore(store, searches), ...adapters,
+        runId: 'store-faults', engine, newCsv: catalog.newCsv, imagesDir: catalog.newImagesDir, workspace: ws, storage: new FolderStorage(ws.cacheDir), store: faultyStore(store, searches), ...adapters,
         match: DEFAULT_MATCH_SETTINGS, aspectRatio: '4:5', sizeTier: '0.5K', variants: 1, generationReferences: 1,
       }));
     } finally {
