@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import pMap from 'p-map';
-import type { CostLine, ProductSummary, RunSummary } from '../core/run-summary.js';
+import type { CostLine, MatchQuery, ProductSummary, RunSummary, SummaryHit } from '../core/run-summary.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { thumbnailJpeg } from '../imaging/thumbnail.js';
 import { ThumbnailCache, type ThumbnailKind } from './thumbnail-cache.js';
@@ -44,12 +44,26 @@ export function formatCost(c: CostLine): string {
 
 const rankText = (r: number | null) => (r === null ? '–' : `#${r}`);
 
+/** Which leg brought the hit: its rank in every fused leg ("dense #2 · keyword – · style #1"). */
+function legRanks(h: SummaryHit): string {
+  const ranks = h.ranks ?? { dense: h.denseRank, keyword: h.keywordRank };
+  return Object.entries(ranks).map(([leg, r]) => `${escapeHtml(leg)} ${rankText(r)}`).join(' · ');
+}
+
+/** What the query became: the fusion and weights, the keyword weight and why, the expansion terms. */
+function queryText(q: MatchQuery | undefined, keywords: string | undefined): string {
+  if (!q) return keywords ? `<p class="query">keywords: ${escapeHtml(keywords)}</p>` : '';
+  const kw = `keyword weight ${q.keywordWeight.toFixed(2)}${q.informativeness === null ? '' : ` (IDF mass ${q.informativeness.toFixed(1)})`}`;
+  const expansion = q.expansion.length ? `; expansion: ${q.expansion.map((e) => `${escapeHtml(e.term)}×${e.votes}`).join(' ')}` : '';
+  return `<p class="query">query: ${escapeHtml(q.keywords || '–')} · ${escapeHtml(q.fusion)}; ${kw}${expansion}</p>`;
+}
+
 async function productSection(runDir: string, p: ProductSummary, thumbs: ThumbnailCache): Promise<string> {
   const hits = await Promise.all(
     p.hits.map(async (h) => `
       <figure class="hit">${img(await safeThumb(thumbs, h.imagePath, 240), h.productId)}
         <figcaption><b>${escapeHtml(h.productId)}</b> · fused ${h.score.toFixed(4)}<br>
-        dense ${rankText(h.denseRank)} · keyword ${rankText(h.keywordRank)} · sold ${h.salesCount}</figcaption></figure>`),
+        ${legRanks(h)} · sold ${h.salesCount}</figcaption></figure>`),
   );
   const outputs = await Promise.all(
     p.outputs.map(async (o) => `
@@ -75,7 +89,7 @@ async function productSection(runDir: string, p: ProductSummary, thumbs: Thumbna
     ${p.warnings.length ? `<details class="warnings" open><summary>${p.warnings.length} warning${p.warnings.length > 1 ? 's' : ''}</summary><ul>${p.warnings.map((w) => `<li class="warn">${escapeHtml(w)}</li>`).join('')}</ul></details>` : ''}
     <div class="row">
       <figure class="new">${img(await safeThumb(thumbs, p.imagePath, 300), p.newId)}<figcaption>new product<br>${escapeHtml(p.product.promptHint)}</figcaption></figure>
-      <div class="hits"><h3>top hits</h3>${hits.join('') || '<p>none</p>'}</div>
+      <div class="hits"><h3>top hits</h3>${queryText(p.query, p.keywords)}${hits.join('') || '<p>none</p>'}</div>
       <div class="outs"><h3>generated</h3>${outputs.join('') || '<p>none</p>'}</div>
     </div>
     ${brief ? `<details open><summary>style brief</summary>${brief}</details>` : ''}
@@ -106,7 +120,7 @@ h2 small{color:#777;font-weight:normal} .status{float:right;font-size:12px;text-
 figure{margin:0 8px 8px 0;display:inline-block;vertical-align:top;max-width:380px}
 figure img{max-height:300px;max-width:100%;border:1px solid #ddd;background:#fafafa}
 .hit img{max-height:200px} figcaption{font-size:12px;color:#444}
-.hits,.outs{flex:1;min-width:260px} h3{margin:0 0 8px;font-size:13px;color:#666;text-transform:uppercase}
+.hits,.outs{flex:1;min-width:260px} .query{font-size:12px;color:#555;margin:0 0 8px} h3{margin:0 0 8px;font-size:13px;color:#666;text-transform:uppercase}
 .brief{display:grid;grid-template-columns:110px 1fr;gap:2px 12px;margin:8px 0} dt{color:#777} dd{margin:0}
 .sw{display:inline-block;width:22px;height:22px;margin-right:4px;border:1px solid #ccc;vertical-align:middle}
 .prompt{font-style:italic} .warn{color:#a60} .error{color:#c33;font-weight:bold} .timings{color:#888;font-size:12px}

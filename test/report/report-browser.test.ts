@@ -56,4 +56,17 @@ describe.skipIf(!haveChromium)('report.html in a browser', () => {
     for (const p of summary.products) expect(headings.some((h) => h.includes(p.newId))).toBe(true);
     await page.screenshot({ path: path.join(tmp, 'report.png'), fullPage: false });
   });
+
+  it('says what each query became and which leg brought each hit, as summary.json does', async () => {
+    const page = await browser.newPage();
+    await page.goto(`file://${path.join(runDir, 'report.html')}`);
+    const queries = await page.$$eval('section.product .query', (ps) => ps.map((p) => p.textContent ?? ''));
+    const captions = await page.$$eval('figure.hit figcaption', (cs) => cs.map((c) => c.textContent ?? ''));
+    expect(queries).toHaveLength(summary.products.length);
+    const first = summary.products[0];
+    expect(queries[0]).toContain(first.query!.fusion);
+    expect(queries[0]).toContain(`keyword weight ${first.query!.keywordWeight.toFixed(2)}`);
+    const hit = first.hits[0];
+    for (const [leg, rank] of Object.entries(hit.ranks!)) expect(captions[0]).toContain(`${leg} ${rank === null ? '–' : `#${rank}`}`);
+  });
 });
