@@ -139,8 +139,10 @@ describe.skipIf(!withRedis)('a run on the queue, three workers, one killed with 
       expect(peakInFlight(log, modelOf(MODELS.generate))).toBeLessThanOrEqual(CAPS.generate);
       expect(peakInFlight(log, modelOf(MODELS.analyze))).toBeLessThanOrEqual(CAPS.analyze);
       expect(peakInFlight(log, paidRequest)).toBeLessThanOrEqual(CAPS.provider);
-      // Starts are counted when a slot is granted, a few ms before the fake sees them: 60 ms of slack on the window.
-      expect(peakPerWindow(log, paidRequest, 1000 - 60)).toBeLessThanOrEqual(CAPS.perSecond);
+      // Starts are counted when a slot is granted, before the fake sees them; on a loaded machine a request can
+      // reach the fake a few hundred ms after its grant (the full suite showed 28 in a 940 ms window at load 15),
+      // so the window has 300 ms of slack. Three workers each keeping their own 25/s would put ~50 in it.
+      expect(peakPerWindow(log, paidRequest, 1000 - 300)).toBeLessThanOrEqual(CAPS.perSecond);
       expect(peakInFlight(log, modelOf(MODELS.generate))).toBe(CAPS.generate); // the cap was reached, so it was tested
 
       // The budget: the ledger (every paid call, from every worker) stays within it.
