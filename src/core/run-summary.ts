@@ -14,6 +14,8 @@ export interface MatchQuery {
   /** The IDF mass of the seller's words the "auto" keyword weight was read from; null for a fixed weight. */
   informativeness: number | null;
   expansion: Array<{ term: string; votes: number }>;
+  /** How much the category filter pinned the article and the colour/keyword weight it raised (0: none). */
+  focus: { categoryShare: number | null; agreement: number; boost: number };
 }
 
 export interface SummaryHit {
