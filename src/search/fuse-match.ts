@@ -2,8 +2,8 @@
  * The fusion of a match: the legs the store answered (dense, keyword, and text with a cloud embedder),
  * the legs hitline ranks over the dense hits (candidate-legs.ts), each leg's weight (fusion-settings.ts,
  * keyword-weight.ts; the colour and keyword legs raised by the filter's focus, filter-focus.ts), fused by
- * weighted RRF (rrf.ts). Pure: the store's answers come in, the fused order
- * and what made it come out, so every store gives the same order for the same legs.
+ * weighted RRF (rrf.ts). Pure: the store's answers come in, the fused order and what made it come out,
+ * so every store gives the same order for the same legs.
  */
 import { colorLeg, neighbourLeg, sellerFieldLeg, type CandidateFields } from './candidate-legs.js';
 import { filterFocus, type FilterFocus } from './filter-focus.js';
@@ -67,9 +67,11 @@ export function fuseMatch(legs: StoreLegs, seller: SellerWords, settings: Fusion
   const focus = filterFocus(candidates, settings.method === 'rrf' ? null : legs.categoryShare ?? null, settings.focusCurve);
   const boost = colorIds.length > 0 ? (settings.focusBoost ?? 0) * focus.focus : 0;
   const colorWeight = Math.max(weights.color, boost);
+  // A keyword leg switched off (weight 0) stays off.
+  const keywordUsed = weights.keyword === 0 ? keyword : { ...keyword, weight: Math.max(keyword.weight, boost) };
   const ranked: Array<{ leg: LegName; weight: number; ids: readonly string[] }> = [
     { leg: 'dense', weight: weights.dense, ids: legs.dense },
-    { leg: 'keyword', weight: Math.max(keyword.weight, boost), ids: legs.keyword },
+    { leg: 'keyword', weight: keywordUsed.weight, ids: legs.keyword },
     { leg: 'text', weight: weights.text, ids: legs.text ?? [] },
     { leg: 'neighbours', weight: weights.neighbours, ids: neighbours.ids },
     { leg: 'style', weight: weights.style, ids: weights.style > 0 ? sellerFieldLeg(candidates, 'style', seller.style) : [] },
@@ -80,7 +82,7 @@ export function fuseMatch(legs: StoreLegs, seller: SellerWords, settings: Fusion
   const hits = fuseRrf(used.map((l): RankedLeg => ({ name: l.leg, ids: l.ids, weight: l.weight })), k);
   return {
     hits, legs: used.map((l) => ({ leg: l.leg, weight: l.weight, hits: l.ids.length })), expansion: neighbours.terms,
-    keyword: { ...keyword, weight: Math.max(keyword.weight, boost) }, focus: { ...focus, boost },
+    keyword: keywordUsed, focus: { ...focus, boost },
   };
 }
 

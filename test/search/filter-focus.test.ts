@@ -16,7 +16,7 @@ const dresses: CandidateFields[] = COLOURS.map((color, i) => ({
 const KINDS = ['Shirt', 'Jeans', 'Watch', 'Belt', 'Cap', 'Shoe', 'Sock', 'Scarf', 'Wallet', 'Tie', 'Bag', 'Glove'];
 const mixed: CandidateFields[] = dresses.map((d, i) => ({ ...d, category: 'Unisex', description: `Brand${i} ${d.color} ${KINDS[i]}` }));
 
-function legsOf(candidates: CandidateFields[], categoryShare: number | undefined, terms: string[]): StoreLegs {
+function legsOf(candidates: CandidateFields[], categoryShare: number | undefined, terms: readonly string[]): StoreLegs {
   // The keyword leg in BM25 order: the rows holding most of the seller's words first.
   const held = (c: CandidateFields) => terms.filter((t) => keywordText(c.category, c.color, c.style, c.season, c.description).split(' ').includes(t)).length;
   const keyword = candidates.filter((c) => held(c) > 0).sort((a, b) => held(b) - held(a)).map((c) => c.id);
