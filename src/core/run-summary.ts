@@ -7,7 +7,7 @@ import type { Filter } from './filter.js';
 /** pipeline/match.ts `queryJson`. */
 export interface MatchQuery {
   keywords: string;
-  /** e.g. "weighted-rrf: dense 1, keyword auto, neighbours 1 (3 hits, 2 votes), style 1; 50 per leg, k 60". */
+  /** e.g. "weighted-rrf: dense 1, keyword auto, neighbours 1 (3 hits, 2 votes), style 1, focus boost 4; 100 per leg, k 60". */
   fusion: string;
   legs: Array<{ leg: string; weight: number; hits: number }>;
   keywordWeight: number;

@@ -27,7 +27,7 @@ export interface MatchSettings {
   fusion?: FusionSettings;
 }
 
-export const DEFAULT_MATCH_SETTINGS: MatchSettings = { top: 3, perLeg: 50, rrfK: 60, minSales: 1500 };
+export const DEFAULT_MATCH_SETTINGS: MatchSettings = { top: 3, perLeg: 100, rrfK: 60, minSales: 1500 };
 
 export interface MatchedHit {
   /** Fused rank, from 1. */
