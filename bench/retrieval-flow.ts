@@ -27,6 +27,7 @@ import { prepareMemoryFlow, similarityMatrix, type MemoryFlow } from './retrieva
 import { GRANULARITIES, QUERY_WORDS, flowName, isRelevant, isTuneQuery, relevanceNote, relevantCounts, type Flow, type Granularity } from './retrieval/flow-set.js';
 import { foldStores, matchThroughStore } from './retrieval/flow-store.js';
 import { describeCandidate, rankCandidate, sweepFusion, type Candidate, type Scored } from './retrieval/flow-sweep.js';
+import { describeFocus, sweepFocus, type FocusScored } from './retrieval/flow-focus-sweep.js';
 import { evaluateRankings, type RetrievalScores } from './retrieval/metrics.js';
 import { f3, markdownTable, scoreCells } from './retrieval/report.js';
 
@@ -73,17 +74,20 @@ const shipped: Candidate = { perLeg: DEFAULT_MATCH_SETTINGS.perLeg, k: DEFAULT_M
 const only = (weights: Partial<FusionWeights>): FusionWeights => ({ dense: 0, keyword: 0, text: 0, neighbours: 0, style: 0, season: 0, color: 0, ...weights });
 const withWeights = (weights: FusionWeights, base = shipped): Candidate => ({ ...base, fusion: { ...base.fusion, method: 'weighted-rrf', weights } });
 const variant = (change: Partial<FusionWeights>): Candidate => withWeights({ ...DEFAULT_FUSION.weights, ...change });
+const withBoost = (focusBoost: number, c: Candidate = shipped): Candidate => ({ ...c, fusion: { ...c.fusion, focusBoost } });
+// A leg alone is that leg alone: no focus boost raising the colour and keyword legs beside it.
+const alone = (weights: Partial<FusionWeights>): Candidate => withBoost(0, withWeights(only(weights)));
 const plainRrf = (perLeg: number): Candidate => ({ perLeg, k: 60, fusion: { ...DEFAULT_FUSION, method: 'rrf' } });
 
-const dense = withWeights(only({ dense: 1 }));
-const keyword = withWeights(only({ keyword: 1 }));
+const dense = alone({ dense: 1 });
+const keyword = alone({ keyword: 1 });
 const tutorial = plainRrf(20);
 const rows: Array<[string, Candidate]> = [
   ['dense leg alone', dense],
   ['keyword leg alone', keyword],
-  ['neighbours leg alone', withWeights(only({ neighbours: 1 }))],
-  ['style leg alone', withWeights(only({ style: 1 }))],
-  ['colour leg alone', withWeights(only({ color: 1 }))],
+  ['neighbours leg alone', alone({ neighbours: 1 })],
+  ['style leg alone', alone({ style: 1 })],
+  ['colour leg alone', alone({ color: 1 })],
   ['RRF, 20 per leg (the default before issue 12)', tutorial],
   [`RRF, ${shipped.perLeg} per leg`, plainRrf(shipped.perLeg)],
   ['**default** (weighted RRF)', shipped],
@@ -92,6 +96,9 @@ const rows: Array<[string, Candidate]> = [
   ['default, keyword weight fixed 0.3', variant({ keyword: 0.3 })],
   ['default, keyword weight fixed 1', variant({ keyword: 1 })],
   ['default + season leg 0.25', variant({ season: 0.25 })],
+  ['default without the focus boost (the default before the focus boost)', withBoost(0)],
+  ['default, focus boost 2', withBoost(2)],
+  ['default, focus boost 8', withBoost(8)],
 ];
 
 // ---- 1. choosing the settings on the tune half ----------------------------------------------------------
@@ -103,7 +110,14 @@ if (!args['no-sweep']) {
   log(`  chosen: ${describeCandidate(sweep.best.candidate)}`);
   log(`  shipped: ${describeCandidate(shipped)}`);
 }
-const chosenMatchesShipped = !sweep || describeCandidate(sweep.best.candidate) === describeCandidate(shipped);
+let focusSweep: { best: FocusScored; all: FocusScored[] } | undefined;
+if (!args['no-sweep']) {
+  log('sweeping the focus boost on the tune half (all flows)…');
+  focusSweep = sweepFocus(flows.map((f) => memory.get(f)!), shipped, (m, rank) => scoreOf(m.flow, tune, (q) => rank(m.queries[q])));
+  log(`  chosen: ${describeFocus(focusSweep.best.candidate)}; shipped: ${describeFocus(shipped)}`);
+}
+const chosenMatchesShipped =
+  (!sweep || describeCandidate(sweep.best.candidate) === describeCandidate(shipped)) && (!focusSweep || describeFocus(focusSweep.best.candidate) === describeFocus(shipped));
 
 // For the type flows (relevance includes colour): the colour and keyword weights a colour-led matching
 // would use, chosen on each flow's own tune half: what the settings can do when colour is what matters.
@@ -112,7 +126,7 @@ for (const flow of flows.filter((f) => f.granularity === 'type')) {
   const m = memory.get(flow)!;
   const tried = [0, 1, 2, 4].flatMap((color) =>
     (['auto', 1, 4] as const).map((keyword) => {
-      const candidate = variant({ color, keyword });
+      const candidate = withBoost(0, variant({ color, keyword }));
       return { label: `colour ${color}, keyword ${keyword}`, candidate, p5: scoreOf(flow, tune, (q) => rankCandidate(m, m.queries[q], candidate)).p5 };
     }),
   );
@@ -129,7 +143,7 @@ for (const flow of flows) {
     return { tune: scoreOf(flow, tune, rank), report: scoreOf(flow, report, rank) };
   };
   const list: Array<[string, Halves]> = rows.map(([name, c]) => [name, halves(c)]);
-  if (sweep && !chosenMatchesShipped) list.push(['chosen by this run\'s sweep (differs from the shipped default)', halves(sweep.best.candidate)]);
+  if (sweep && !chosenMatchesShipped) list.push(['chosen by this run\'s sweeps (differs from the shipped default)', halves(sweep.best.candidate)]);
   const led = colourLed.get(flow);
   if (led) list.push([`default with ${led.label} (colour-led, chosen on this flow's tune half)`, halves(led.candidate)]);
   inMemory.set(flow, list);
@@ -244,6 +258,12 @@ if (sweep) {
   lines.push(markdownTable(['settings', 'P@5', 'mAP@10', 'P@5 hint / none / name'], top(sweep.stage1, 10)), '');
   lines.push('Stage 2 (keyword weight), best 10 of ' + sweep.stage2.length + ':', '');
   lines.push(markdownTable(['settings', 'P@5', 'mAP@10', 'P@5 hint / none / name'], top(sweep.stage2, 10)), '');
+}
+if (focusSweep) {
+  lines.push('## The focus boost (tune half, all six flows; src/search/filter-focus.ts)', '');
+  lines.push('Objective: mean tune P@5 of the three article-type flows, with no gender flow losing more than 0.005 tune P@5 against no boost (bench/retrieval/flow-focus-sweep.ts). Best 12 of ' + focusSweep.all.length + ':', '');
+  const names = flows.map((f) => flowName(f).replace('category = ', '').replace('with the product name as hint', 'name').replace('with the hint', 'hint').replace('without a hint', 'none'));
+  lines.push(markdownTable(['settings', 'type mean P@5', 'largest gender loss', ...names], focusSweep.all.slice(0, 12).map((s) => [describeFocus(s.candidate), f3(s.typeP5), f3(s.genderLoss), ...s.p5.map(f3)])), '');
 }
 lines.push(`Auto keyword weight shipped: ${AUTO_KEYWORD_WEIGHT.low} → ${AUTO_KEYWORD_WEIGHT.high} over an IDF mass of ${AUTO_KEYWORD_WEIGHT.fromIdf}–${AUTO_KEYWORD_WEIGHT.toIdf} (src/search/keyword-weight.ts). Plain RRF uses weights ${JSON.stringify(PLAIN_RRF_WEIGHTS)}.`, '');
 const notes = path.join(REPO_ROOT, 'bench', 'retrieval', 'flow-findings.md');

@@ -21,6 +21,8 @@ export interface MemoryQuery {
   dense: string[];
   keyword: string[];
   stats: TermStats;
+  /** Share of the fold's catalog the category filter keeps (what match.ts counts through the store). */
+  categoryShare: number;
 }
 
 export interface MemoryFlow {
@@ -72,6 +74,7 @@ export function prepareMemoryFlow(items: readonly FashionItem[], similarity: rea
       dense: dense.map((i) => items[i].id),
       keyword: keyword.map((i) => items[i].id),
       stats: fold.counter.stats(terms),
+      categoryShare: allowed.length / fold.catalog.length,
     };
   });
   return { flow, queries, records: new Map(rows.map((r) => [r.id, r])) };
@@ -80,6 +83,6 @@ export function prepareMemoryFlow(items: readonly FashionItem[], similarity: rea
 /** The fused ranking `match` would return for this query with these settings (first `top` ids). */
 export function rankInMemory(m: MemoryFlow, q: MemoryQuery, settings: FusionSettings, perLeg: number, k: number, top = 10): string[] {
   const dense = q.dense.slice(0, perLeg);
-  const fused = fuseMatch({ dense, keyword: q.keyword.slice(0, perLeg), candidates: m.records }, q.seller, settings, k, q.stats);
+  const fused = fuseMatch({ dense, keyword: q.keyword.slice(0, perLeg), candidates: m.records, categoryShare: q.categoryShare }, q.seller, settings, k, q.stats);
   return fused.hits.slice(0, top).map((h) => h.id);
 }

@@ -101,5 +101,5 @@ export function describeCandidate(c: Candidate): string {
   const w = c.fusion.weights;
   const curve = c.curve ?? AUTO_KEYWORD_WEIGHT;
   const keyword = w.keyword === 'auto' ? `auto (${curve.low} → ${curve.high} over IDF mass ${curve.fromIdf}–${curve.toIdf})` : String(w.keyword);
-  return `${c.perLeg} per leg, k ${c.k}, keyword ${keyword}, neighbours ${w.neighbours} (${c.fusion.expansion.neighbours} hits, ${c.fusion.expansion.minVotes} votes), style ${w.style}, season ${w.season}, colour ${w.color}`;
+  return `${c.perLeg} per leg, k ${c.k}, keyword ${keyword}, neighbours ${w.neighbours} (${c.fusion.expansion.neighbours} hits, ${c.fusion.expansion.minVotes} votes), style ${w.style}, season ${w.season}, colour ${w.color}, focus boost ${c.fusion.focusBoost ?? 0}`;
 }

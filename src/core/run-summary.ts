@@ -7,13 +7,15 @@ import type { Filter } from './filter.js';
 /** pipeline/match.ts `queryJson`. */
 export interface MatchQuery {
   keywords: string;
-  /** e.g. "weighted-rrf: dense 1, keyword auto, neighbours 1 (3 hits, 2 votes), style 1; 50 per leg, k 60". */
+  /** e.g. "weighted-rrf: dense 1, keyword auto, neighbours 1 (3 hits, 2 votes), style 1, focus boost 4; 100 per leg, k 60". */
   fusion: string;
   legs: Array<{ leg: string; weight: number; hits: number }>;
   keywordWeight: number;
   /** The IDF mass of the seller's words the "auto" keyword weight was read from; null for a fixed weight. */
   informativeness: number | null;
   expansion: Array<{ term: string; votes: number }>;
+  /** How much the category filter pinned the article and the colour/keyword weight it raised (0: none). */
+  focus: { categoryShare: number | null; agreement: number; boost: number };
 }
 
 export interface SummaryHit {

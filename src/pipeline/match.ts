@@ -27,7 +27,7 @@ export interface MatchSettings {
   fusion?: FusionSettings;
 }
 
-export const DEFAULT_MATCH_SETTINGS: MatchSettings = { top: 3, perLeg: 50, rrfK: 60, minSales: 1500 };
+export const DEFAULT_MATCH_SETTINGS: MatchSettings = { top: 3, perLeg: 100, rrfK: 60, minSales: 1500 };
 
 export interface MatchedHit {
   /** Fused rank, from 1. */
@@ -50,6 +50,8 @@ export interface MatchTrace {
   /** The keyword leg's weight and, when "auto", the IDF mass of the seller's words it was read from. */
   keywordWeight: number;
   informativeness: number | null;
+  /** How much the filter pinned the article (search/filter-focus.ts) and the colour/keyword boost it gave. */
+  focus: { categoryShare: number | null; agreement: number; boost: number };
 }
 
 export interface ProductMatch {
@@ -123,16 +125,17 @@ export async function matchProduct(ctx: MatchContext, product: NewProduct, image
   const filter = defaultMatchFilter(product.category, settings.minSales);
   const leg: LegQuery = { filter, limit: settings.perLeg };
   const none: LegHit[] = [];
-  const [dense, keyword, text, stats] = await Promise.all([
+  const [dense, keyword, text, stats, categoryShare] = await Promise.all([
     store.denseSearch(vector, leg),
     weights.keyword !== 0 && terms.length > 0 ? store.keywordSearch(keywords, leg) : none,
     usesTextLeg(ctx.embedder, settings, product) ? embedSellerWords(ctx, sellerText(product)).then((v) => store.denseSearch(v, leg)) : undefined,
     weights.keyword === 'auto' && terms.length > 0 ? store.keywordStats(terms) : undefined,
+    fusion.method !== 'rrf' && (fusion.focusBoost ?? 0) > 0 ? categoryShareOf(store, filter) : undefined,
   ]);
-  const reranks = weights.neighbours > 0 || weights.style > 0 || weights.season > 0 || weights.color > 0;
+  const reranks = weights.neighbours > 0 || weights.style > 0 || weights.season > 0 || weights.color > 0 || categoryShare !== undefined;
   const records = await recordsOf(store, reranks ? dense.map((h) => h.id) : []);
   const fused = fuseMatch(
-    { dense: ids(dense), keyword: ids(keyword), text: text && ids(text), candidates: records },
+    { dense: ids(dense), keyword: ids(keyword), text: text && ids(text), candidates: records, categoryShare },
     { category: product.category, style: product.style, season: product.season, keywordTerms: terms },
     fusion,
     settings.rrfK,
@@ -150,6 +153,7 @@ export async function matchProduct(ctx: MatchContext, product: NewProduct, image
   const trace: MatchTrace = {
     fusion: describeFusion(fusion, settings.perLeg, settings.rrfK), legs: fused.legs, expansion: fused.expansion,
     keywordWeight: fused.keyword.weight, informativeness: fused.keyword.informativeness,
+    focus: { categoryShare: fused.focus.categoryShare, agreement: fused.focus.agreement, boost: fused.focus.boost },
   };
   const match: ProductMatch = { newId: product.newId, hits, keywords, filter, trace };
   if (hits.length < settings.top) {
@@ -170,13 +174,19 @@ const ids = (hits: readonly LegHit[]) => hits.map((h) => h.id);
 export function queryJson(m: ProductMatch): MatchQuery {
   return {
     keywords: m.keywords, fusion: m.trace.fusion, legs: m.trace.legs, keywordWeight: m.trace.keywordWeight,
-    informativeness: m.trace.informativeness, expansion: m.trace.expansion,
+    informativeness: m.trace.informativeness, expansion: m.trace.expansion, focus: m.trace.focus,
   };
 }
 
 /** "dense #1, keyword –, neighbours #3": the hit's rank in each leg that was fused (– where a leg did not rank it). */
 export function legRanksText(hit: MatchedHit): string {
   return Object.entries(hit.ranks).map(([leg, r]) => `${leg} ${r === null ? '–' : `#${r}`}`).join(', ');
+}
+
+/** Share of the rows the rest of the filter keeps that the category keeps too (filter-focus.ts's narrowness). */
+async function categoryShareOf(store: VectorStore, filter: Filter): Promise<number | undefined> {
+  const [kept, scope] = await Promise.all([store.count(filter), store.count(filter.filter((c) => c.field !== 'category'))]);
+  return scope > 0 ? kept / scope : undefined;
 }
 
 async function recordsOf(store: VectorStore, wanted: readonly string[]): Promise<Map<string, ProductRecord>> {

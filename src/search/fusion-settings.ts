@@ -11,7 +11,11 @@
  *   (pseudo-relevance feedback: the neighbours of a T-shirt photo are called "... T-shirt");
  * - style, season: the dense hits whose style (season) is the seller's, in dense order (a boost, not a filter);
  * - color: the dense hits whose colour the seller's words name (e.g. "Blue" in the hint), in dense order.
+ * The focus boost (filter-focus.ts) raises the colour and keyword weights per query when the filter has
+ * already pinned the kind of article (a narrow category whose hits share their article word).
  */
+import type { FocusCurve } from './filter-focus.js';
+
 export const LEG_NAMES = ['dense', 'keyword', 'text', 'neighbours', 'style', 'season', 'color'] as const;
 export type LegName = (typeof LEG_NAMES)[number];
 
@@ -44,12 +48,20 @@ export interface FusionSettings {
   method: FusionMethod;
   weights: FusionWeights;
   expansion: ExpansionSettings;
+  /**
+   * The colour and keyword legs' weight when the filter's focus is 1 (filter-focus.ts): each is raised to
+   * at least focusBoost × focus for queries whose words name a candidate's colour. 0 or absent: off.
+   */
+  focusBoost?: number;
+  /** How focus rises with the filter's narrowness and the hits' agreement; FOCUS_CURVE when absent. */
+  focusCurve?: FocusCurve;
 }
 
 export const DEFAULT_FUSION: FusionSettings = {
   method: 'weighted-rrf',
   weights: { dense: 1, keyword: 'auto', text: 1, neighbours: 1, style: 1, season: 0, color: 0 },
   expansion: { neighbours: 3, minVotes: 2 },
+  focusBoost: 4,
 };
 
 /** The tutorial's fusion as FusionSettings: what `method: "rrf"` means. */
@@ -67,7 +79,8 @@ export function describeFusion(settings: FusionSettings, perLeg: number, k: numb
     const expansion = leg === 'neighbours' ? ` (${settings.expansion.neighbours} hits, ${settings.expansion.minVotes} votes)` : '';
     return `${leg} ${w[leg]}${expansion}`;
   });
-  return `${settings.method}: ${legs.join(', ')}; ${perLeg} per leg, k ${k}`;
+  const focus = settings.method !== 'rrf' && settings.focusBoost ? `, focus boost ${settings.focusBoost}` : '';
+  return `${settings.method}: ${legs.join(', ')}${focus}; ${perLeg} per leg, k ${k}`;
 }
 
 /** Fusion settings as config.json and flags give them: any part may be left out. */
@@ -75,12 +88,16 @@ export interface FusionOverrides {
   method?: FusionMethod;
   weights?: Partial<FusionWeights>;
   expansion?: Partial<ExpansionSettings>;
+  focusBoost?: number;
 }
 
 /** `base` with each override applied in turn (later ones win): e.g. DEFAULT_FUSION, then config, then flags. */
 export function withFusionOverrides(base: FusionSettings, ...overrides: Array<FusionOverrides | undefined>): FusionSettings {
   return overrides.reduce<FusionSettings>(
-    (s, o) => (o ? { method: o.method ?? s.method, weights: { ...s.weights, ...o.weights }, expansion: { ...s.expansion, ...o.expansion } } : s),
+    (s, o) => (o ? {
+      method: o.method ?? s.method, weights: { ...s.weights, ...o.weights }, expansion: { ...s.expansion, ...o.expansion },
+      focusBoost: o.focusBoost ?? s.focusBoost, focusCurve: s.focusCurve,
+    } : s),
     base,
   );
 }

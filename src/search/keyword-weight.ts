@@ -18,7 +18,7 @@ export interface AutoKeywordCurve {
   toIdf: number;
 }
 
-export const AUTO_KEYWORD_WEIGHT: AutoKeywordCurve = { low: 0.1, high: 1.5, fromIdf: 8, toIdf: 12 };
+export const AUTO_KEYWORD_WEIGHT: AutoKeywordCurve = { low: 0.3, high: 2, fromIdf: 8, toIdf: 12 };
 
 export interface KeywordWeight {
   weight: number;

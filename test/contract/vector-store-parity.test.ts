@@ -161,7 +161,7 @@ describe('LanceDB and Milvus give the same answers', () => {
       expect(ok.hits.length, row.id).toBeGreaterThan(0);
       expect(ok.trace.legs.map((l) => l.leg), row.id).toContain('style');
       await expectSame(`auto keyword weight ${row.id}`, (store) =>
-        run(store, { ...settings, fusion: DEFAULT_FUSION }).then((m) => [m.trace.keywordWeight, m.trace.informativeness, m.trace.expansion]),
+        run(store, { ...settings, fusion: DEFAULT_FUSION }).then((m) => [m.trace.keywordWeight, m.trace.informativeness, m.trace.expansion, m.trace.focus]),
       );
     }
   });

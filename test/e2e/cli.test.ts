@@ -68,7 +68,7 @@ describe('hitline CLI, offline', () => {
     // The human output shows what the query became and which leg brought each hit; the flags change the fusion.
     const human = await runCli(['match', '--new', demo.newCsv, '--images', demo.newImagesDir, '--workspace', ws, '--top', '2', '--fusion', 'rrf']);
     expect(human.code).toBe(0);
-    expect(human.stdout).toContain('rrf: dense 1, keyword 1; 50 per leg, k 60; keyword weight 1.00');
+    expect(human.stdout).toContain('rrf: dense 1, keyword 1; 100 per leg, k 60; keyword weight 1.00');
     expect(human.stdout).toMatch(/ {2}1\. \S+ +fused 0\.\d{4} .+ \(dense (#\d+|–), keyword (#\d+|–)\)/);
     const refused = await runCli(['match', '--new', demo.newCsv, '--images', demo.newImagesDir, '--workspace', ws, '--weight', 'colour=1']);
     expect(refused.code).toBe(2);

@@ -130,7 +130,7 @@ describe('fusion settings', () => {
 
   it('describes the legs in use in one line', () => {
     expect(describeFusion(withFusionOverrides(DEFAULT_FUSION, { weights: { text: 0 } }), 50, 60)).toBe(
-      'weighted-rrf: dense 1, keyword auto, neighbours 1 (3 hits, 2 votes), style 1; 50 per leg, k 60',
+      'weighted-rrf: dense 1, keyword auto, neighbours 1 (3 hits, 2 votes), style 1, focus boost 4; 50 per leg, k 60',
     );
   });
 });

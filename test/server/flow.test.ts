@@ -79,7 +79,7 @@ describe.each<Transport>(['in-process', 'listening'])('the API, end to end (%s)'
     expect(res.body.hits.length).toBe(3);
     expect(res.body.hits.map((h: any) => h.rank)).toEqual([1, 2, 3]);
     // What the query became and which leg brought each hit, as `hitline match --json` shows them.
-    expect(res.body.query.fusion).toBe('weighted-rrf: dense 1, keyword auto, text 1, neighbours 1 (3 hits, 2 votes), style 1; 50 per leg, k 60');
+    expect(res.body.query.fusion).toBe('weighted-rrf: dense 1, keyword auto, text 1, neighbours 1 (3 hits, 2 votes), style 1, focus boost 4; 100 per leg, k 60');
     const legs = res.body.query.legs.map((l: { leg: string }) => l.leg);
     expect(legs[0]).toBe('dense');
     for (const h of res.body.hits) {

@@ -57,6 +57,9 @@ export const MatchQuery = z
     keywordWeight: z.number(),
     informativeness: z.number().nullable().openapi({ description: 'IDF mass of the seller\'s words the "auto" keyword weight was read from; null for a fixed weight.' }),
     expansion: z.array(z.object({ term: z.string(), votes: z.number().int() })).openapi({ description: 'Words the first dense hits share (the neighbours leg).' }),
+    focus: z
+      .object({ categoryShare: z.number().nullable(), agreement: z.number(), boost: z.number() })
+      .openapi({ description: 'How much the category filter pinned the kind of article (share of rows it keeps; share of hits holding one description word) and the weight it raised the colour and keyword legs to (0: none).' }),
   })
   .openapi('MatchQuery');
 
