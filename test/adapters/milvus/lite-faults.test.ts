@@ -49,7 +49,8 @@ describeWithMilvusLite('Milvus Lite faults', (server) => {
   });
 
   const config = (collection: string, extra: Partial<MilvusConfig> = {}): MilvusConfig => ({ address: server().address, collection, ...extra });
-  const ingest = (store: VectorStore) => ingestCatalog({ catalogCsv: demo.catalogCsv, imagesDir: demo.imagesDir, store, embedder, chunkSize: 8 });
+  // One store write per chunk of 8, so a fault can come between writes.
+  const ingest = (store: VectorStore) => ingestCatalog({ catalogCsv: demo.catalogCsv, imagesDir: demo.imagesDir, store, embedder, chunkSize: 8, writeBatchRows: 8 });
 
   /** Every catalog product is stored exactly once. */
   async function expectEveryProductOnce(collection: string): Promise<void> {
