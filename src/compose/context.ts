@@ -71,8 +71,17 @@ export async function openHitlineContext(opts: ContextOptions, env: NodeJS.Proce
  * the workspace's cache folder, where earlier runs stored their results (so they are still reused).
  */
 export function runStorage(ws: Workspace, config: HitlineConfig, env: NodeJS.ProcessEnv): BlobStorage {
-  const chosen = Boolean(env.HITLINE_STORAGE?.trim() || env.HITLINE_STORAGE_DIR?.trim() || config.storage);
-  return chosen ? createBlobStorage(storageSettingsFromEnv(env, ws.root, config.storage)) : new FolderStorage(ws.cacheDir);
+  return storageChosen(config, env) ? createBlobStorage(storageSettingsFromEnv(env, ws.root, config.storage)) : new FolderStorage(ws.cacheDir);
+}
+
+/** Whether a storage was named (variables or config.json) rather than the workspace's cache folder by default. */
+export function storageChosen(config: HitlineConfig, env: NodeJS.ProcessEnv): boolean {
+  return Boolean(env.HITLINE_STORAGE?.trim() || env.HITLINE_STORAGE_DIR?.trim() || config.storage);
+}
+
+/** The storage ingest copies catalog photos into: a named one (shared by workers), never the default cache folder. */
+export function catalogImageStorage(ctx: HitlineContext): BlobStorage | undefined {
+  return storageChosen(ctx.config, ctx.env) ? ctx.storage : undefined;
 }
 
 /** Adapter settings whose paid calls are recorded in the ledger under `runId`. */

@@ -15,6 +15,8 @@ import type { RunRequest } from '../pipeline/batch/run-request.js';
 import { generateKey } from '../pipeline/batch/product-flow.js';
 import { presetDeliveryStep, type ProductSummaryWithPresets } from '../pipeline/preset-delivery.js';
 import { StageCache } from '../pipeline/stage-cache.js';
+import type { BlobStorage } from '../ports/blob-storage.js';
+import { readCatalogImage } from '../pipeline/catalog-images.js';
 import { safeFileStem } from '../pipeline/workspace.js';
 import { loadPresets, selectPresets } from '../presets/index.js';
 import type { ReferenceImage } from '../ports/style-analyzer.js';
@@ -61,7 +63,7 @@ export async function regenerateOutput(ctx: HitlineContext, o: RegenerateOptions
   const store = await openStore(ctx.ws, settings);
   try {
     await store.open({ embedderId: embedder.id, dimension: embedder.dimension });
-    const references = await referencesOf(p, store, o.request.references);
+    const references = await referencesOf(p, store, o.request.references, ctx.storage);
     const paid = <T>(fn: () => Promise<T>) =>
       withPaidCall({ stage: 'generate', productId: p.newId, worstUsd: engine.worstCase('generate', { images: 1 + references.length, textChars: 20_000, imageSize: o.request.size }) }, engine.control.cancelSignal, fn);
     if (o.target.kind === 'promo') {
@@ -73,7 +75,7 @@ export async function regenerateOutput(ctx: HitlineContext, o: RegenerateOptions
     const firstVariant = 1 + Math.max(0, ...(p.presets ?? []).filter((r) => r.preset === preset).map((r) => r.variant));
     const scratch: ProductSummaryWithPresets = { ...p, outputs: [], warnings: [], presets: [] };
     const step = presetDeliveryStep({
-      presets, generator, embedder, store, variants: 1, firstVariant, staged: Boolean(o.request.staged), references: o.request.references,
+      presets, generator, embedder, store, catalogImages: ctx.storage, variants: 1, firstVariant, staged: Boolean(o.request.staged), references: o.request.references,
       visionCheckerFor: deliveryChecks(settings).visionCheckerFor,
     });
     await paid(() => step(scratch, { runDir: o.runDir }));
@@ -101,13 +103,13 @@ function escalationGenerator(settings: ReturnType<typeof adapterSettings>): Imag
 }
 
 /** The product's matched hits as references, read from the store (their images may have moved since). */
-async function referencesOf(p: ProductSummary, store: Awaited<ReturnType<typeof openStore>>, count: number): Promise<ReferenceImage[]> {
+async function referencesOf(p: ProductSummary, store: Awaited<ReturnType<typeof openStore>>, count: number, storage: BlobStorage): Promise<ReferenceImage[]> {
   const ids = p.hits.slice(0, Math.max(1, count)).map((h) => h.productId);
   const records = new Map(((await store.get(ids)) as ProductRecord[]).map((r) => [r.id, r]));
   const refs: ReferenceImage[] = [];
   for (const id of ids) {
     const product = records.get(id);
-    if (product) refs.push({ product, bytes: await readFile(product.imagePath) });
+    if (product) refs.push({ product, bytes: await readCatalogImage(product, storage) });
   }
   if (refs.length === 0) throw new UserInputError(`none of ${p.newId}'s matched hits is still in the catalog`, { hint: 'Run the product again in a new run.' });
   return refs;

@@ -122,7 +122,7 @@ export async function wireRun(
     const afterProduct = r.preset?.length
       ? presetDeliveryStep({
           presets: selectPresets(await loadPresets({ configFile: presetsFileFor(ctx.ws, r.presetsFile) }), r.preset), generator, embedder, store,
-          variants: r.variants, staged: Boolean(r.staged), references: r.references, ...deliveryChecks(settings),
+          catalogImages: ctx.storage, variants: r.variants, staged: Boolean(r.staged), references: r.references, ...deliveryChecks(settings),
         })
       : undefined;
     return { embedder, store, analyzer, generator, afterProduct, close };

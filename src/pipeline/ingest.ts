@@ -3,6 +3,8 @@
  * row goes through. An image whose content hash is already stored for that id is never embedded again,
  * and a row whose image and fields are both unchanged is not rewritten.
  */
+import type { BlobStorage } from '../ports/blob-storage.js';
+import { shareCatalogImage } from './catalog-images.js';
 import type { HitProduct } from '../core/product.js';
 import { readHitCatalog, type CatalogReadOptions, type CatalogRow } from '../catalog/read-catalog.js';
 import { loadImage } from '../catalog/load-image.js';
@@ -30,6 +32,8 @@ export interface IngestOptions {
   compactEveryRows?: number;
   /** How the catalog is read (symbolic links leading outside the images folder). */
   catalog?: CatalogReadOptions;
+  /** A shared storage (a bucket) that also gets every photo, for workers on other machines (pipeline/catalog-images.ts). */
+  shareImagesTo?: BlobStorage;
 }
 
 /**
@@ -153,13 +157,16 @@ async function prepareChunk(chunk: ReadonlyArray<CatalogRow<HitProduct>>, store:
   const loaded = await pMap(
     chunk,
     async (r): Promise<PendingRow | RowProblem> => {
+      let image;
       try {
-        const image = await loadImage(r.imageAbsPath, { maxPixels: options.maxPixels });
-        const sameImage = stored.get(r.value.productId)?.imageHash === image.contentHash;
-        return { row: r.row, product: r.value, imageAbsPath: r.imageAbsPath, imageHash: image.contentHash, imageBytes: sameImage ? undefined : image.bytes };
+        image = await loadImage(r.imageAbsPath, { maxPixels: options.maxPixels });
       } catch (err) {
         return imageProblem(options.catalogCsv, r.row, err);
       }
+      // Outside the row's try: a storage fault is the ingest's, not a bad row.
+      if (options.shareImagesTo) await shareCatalogImage(options.shareImagesTo, image.contentHash, image.bytes);
+      const sameImage = stored.get(r.value.productId)?.imageHash === image.contentHash;
+      return { row: r.row, product: r.value, imageAbsPath: r.imageAbsPath, imageHash: image.contentHash, imageBytes: sameImage ? undefined : image.bytes };
     },
     { concurrency: LOAD_CONCURRENCY },
   );

@@ -12,6 +12,8 @@ import type { Preset } from '../presets/index.js';
 import type { VisionChecker } from '../ports/vision-checker.js';
 import type { ProductRecord, VectorStore } from '../ports/vector-store.js';
 import { deliverPresets } from './deliver-presets.js';
+import type { BlobStorage } from '../ports/blob-storage.js';
+import { readCatalogImage } from './catalog-images.js';
 import type { PresetImageRecord } from './delivery-records.js';
 import type { ProductSummary } from '../core/run-summary.js';
 
@@ -20,6 +22,8 @@ export interface PresetDeliveryOptions {
   generator: ImageGenerator;
   embedder: Embedder;
   store: VectorStore;
+  /** Where catalog photos are found when their path cannot be read here (pipeline/catalog-images.ts). */
+  catalogImages?: BlobStorage;
   variants: number;
   /** The first variant's number (default 1; a regeneration asks for the next free one). */
   firstVariant?: number;
@@ -45,7 +49,7 @@ export function presetDeliveryStep(options: PresetDeliveryOptions) {
     const references: ReferenceImage[] = [];
     for (const id of ids) {
       const product = byId.get(id);
-      if (product) references.push({ product, bytes: await readFile(product.imagePath) });
+      if (product) references.push({ product, bytes: await readCatalogImage(product, options.catalogImages) });
     }
     const { outputs, warnings } = await deliverPresets({
       product: summary.product, productImage: await readFile(summary.imagePath), references, brief: summary.brief,

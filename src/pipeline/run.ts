@@ -229,6 +229,7 @@ export function productFlowSettings(
     runDir,
     match: { store: o.store, embedder: withCallSignal(o.embedder), cache: new EmbeddingCache(o.storage, o.embedder.id, o.embedder.dimension), settings: o.match },
     stageCache: new StageCache(o.storage),
+    catalogImages: o.storage,
     analyzer: o.analyzer,
     generator: o.generator,
     aspectRatio: o.aspectRatio,

@@ -2,7 +2,7 @@ import { createEmbedder, openStore } from '../../compose/adapters.js';
 import { ingestCatalog, type IngestReport } from '../../pipeline/ingest.js';
 import { formatRowProblem } from '../../core/errors.js';
 import { newRunId } from '../../pipeline/workspace.js';
-import { catalogOptions } from '../../compose/context.js';
+import { catalogImageStorage, catalogOptions } from '../../compose/context.js';
 import { adapterSettings, type CommandContext } from '../context.js';
 
 export interface IngestFlags {
@@ -18,7 +18,7 @@ export async function ingestCommand(flags: IngestFlags, ctx: CommandContext): Pr
   const store = await openStore(ctx.ws, settings);
   try {
     const report = await ingestCatalog({
-      catalogCsv: flags.catalog, imagesDir: flags.images, catalog: catalogOptions(ctx), store, embedder, progress: ctx.progress, reindex: flags.reindex,
+      catalogCsv: flags.catalog, imagesDir: flags.images, catalog: catalogOptions(ctx), store, embedder, progress: ctx.progress, reindex: flags.reindex, shareImagesTo: catalogImageStorage(ctx),
     });
     if (flags.json) ctx.printJson(report);
     else ctx.print(describeIngest(report, store.kind, ctx.ws.root));

@@ -8,7 +8,6 @@
  * - a failure another attempt can fix is retried a few times; one that cannot is the product's failure;
  *   a stop (budget, Ctrl-C, no credits) leaves the product pending, to be picked up by a resume.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { LoadedImage, NewProduct } from '../../core/product.js';
 import { loadImage } from '../../catalog/load-image.js';
@@ -22,6 +21,8 @@ import { writeFileAtomic } from '../../util/atomic-write.js';
 import { matchProduct, queryJson, type MatchContext, type ProductMatch } from '../match.js';
 import type { ProductSummary, SummaryHit, SummaryOutput } from '../../core/run-summary.js';
 import { stageKey, type CachedImage, type StageCache } from '../stage-cache.js';
+import { readCatalogImage } from '../catalog-images.js';
+import type { BlobStorage } from '../../ports/blob-storage.js';
 import { safeFileStem } from '../workspace.js';
 import type { BatchEventSink, BatchStage } from './batch-events.js';
 import { failureAction } from './failure-policy.js';
@@ -33,6 +34,8 @@ export interface ProductFlowSettings {
   runDir: string;
   match: MatchContext;
   stageCache: StageCache;
+  /** Where catalog photos are found when their path cannot be read here (pipeline/catalog-images.ts). */
+  catalogImages: BlobStorage;
   analyzer: StyleAnalyzer;
   generator: ImageGenerator;
   aspectRatio: AspectRatio;
@@ -117,7 +120,7 @@ export async function runProduct(product: NewProduct, imageAbsPath: string, s: P
     Object.assign(summary, { keywords: match.keywords, filter: match.filter, query: queryJson(match), shortfall: match.shortfall, hits: summaryHits(match) });
     if (match.shortfall) summary.warnings.push(match.shortfall);
     if (match.hits.length === 0) throw new Error(`no hit product to learn a style from: ${match.shortfall}`);
-    const references = await loadReferences(match, summary.warnings);
+    const references = await loadReferences(match, summary.warnings, s.catalogImages);
 
     // What the analyzer normalised in its answer is kept next to the brief, so a re-run that reads the brief
     // back (or a product sharing its call) reports it too.
@@ -249,11 +252,11 @@ async function writeOutputs(runDir: string, productDir: string, variant: number,
   return outputs;
 }
 
-async function loadReferences(match: ProductMatch, warnings: string[]): Promise<ReferenceImage[]> {
+async function loadReferences(match: ProductMatch, warnings: string[], storage: BlobStorage): Promise<ReferenceImage[]> {
   const refs: ReferenceImage[] = [];
   for (const hit of match.hits) {
     try {
-      refs.push({ product: hit.product, bytes: await readFile(hit.product.imagePath) });
+      refs.push({ product: hit.product, bytes: await readCatalogImage(hit.product, storage) });
     } catch {
       warnings.push(`hit ${hit.productId}: its image ${hit.product.imagePath} can no longer be read; re-run ingest`);
     }

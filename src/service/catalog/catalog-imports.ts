@@ -9,7 +9,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { HitlineError } from '../../core/errors.js';
 import { openStore } from '../../compose/adapters.js';
-import { adapterSettings } from '../../compose/context.js';
+import { adapterSettings, catalogImageStorage } from '../../compose/context.js';
 import { ingestCatalog, type IngestReport } from '../../pipeline/ingest.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import type { ProgressSink } from '../../util/progress.js';
@@ -113,7 +113,7 @@ export class CatalogImports {
     const store = await openStore(tenant.hitline.ws, adapterSettings(tenant.hitline, runId));
     try {
       const report = await tenant.withEmbedder(runId, (embedder) =>
-        ingestCatalog({ catalogCsv: path.join(upload.dir, upload.csvFile), imagesDir: path.join(upload.dir, upload.imagesDir), store, embedder, progress }),
+        ingestCatalog({ catalogCsv: path.join(upload.dir, upload.csvFile), imagesDir: path.join(upload.dir, upload.imagesDir), store, embedder, progress, shareImagesTo: catalogImageStorage(tenant.hitline) }),
       );
       Object.assign(status, {
         state: 'finished', finishedAt: new Date().toISOString(), progress: { done: report.rowsRead - report.problems.length, total: report.rowsRead },
