@@ -1,20 +1,17 @@
 /**
- * Thumbnails for the grids: a 240-pixel WebP of a catalog image, a new product's photo or an output, made
- * (or an uploaded new product's photo) with sharp on first request and cached in the tenant's workspace (`cache/web-thumbs/`, keyed by the source
- * file, its size and time, so a changed file gets a new one). Files are found by id only, through the
+ * Thumbnails for the grids: a 240-pixel WebP of a catalog image, a new product's photo (uploaded or in a run)
+ * or an output, made with sharp on first request and kept by the ThumbnailCache report.html uses (the tenant's
+ * `cache/thumbnails/`, keyed by the source's content, so a changed file gets a new one). Files are found by id only, through the
  * same service reads the API uses; a run's files are remembered per run, re-read when an id is missing
  * (a regenerated output), so a grid of 800 thumbnails does not read the run's journal 800 times.
  */
-import { createHash } from 'node:crypto';
-import { mkdir, readFile, stat } from 'node:fs/promises';
-import path from 'node:path';
 import sharp from 'sharp';
 import type { Context, Hono } from 'hono';
 import { getProduct } from '../service/catalog/catalog-queries.js';
 import { notFound } from '../service/errors.js';
 import { runProducts } from '../service/runs/run-view.js';
 import type { TenantContext } from '../service/tenants/tenant-contexts.js';
-import { writeFileAtomic } from '../util/atomic-write.js';
+import { ThumbnailCache, type ThumbnailKind } from '../report/thumbnail-cache.js';
 import { signedIn } from './guard.js';
 import { newProductsOf } from './upload-rows.js';
 import type { WebDeps, WebEnv } from './web-env.js';
@@ -48,31 +45,29 @@ class RunFileIndex {
   }
 }
 
-async function thumbnail(tenant: TenantContext, source: string, making: Map<string, Promise<Buffer>>): Promise<Buffer> {
-  const st = await stat(source).catch(() => undefined);
-  if (!st) throw notFound('the image file');
-  const key = createHash('sha256').update(`${source}\0${st.size}\0${st.mtimeMs}\0${THUMB_PX}`).digest('hex').slice(0, 32);
-  const cached = path.join(tenant.hitline.ws.cacheDir, 'web-thumbs', key.slice(0, 2), `${key}.webp`);
-  const hit = await readFile(cached).catch(() => undefined);
-  if (hit) return hit;
-  let job = making.get(cached);
-  if (!job) {
-    job = (async () => {
-      const buffer = await sharp(source).rotate().resize({ width: THUMB_PX, height: THUMB_PX, fit: 'inside', withoutEnlargement: true }).webp({ quality: 70 }).toBuffer();
-      await mkdir(path.dirname(cached), { recursive: true });
-      await writeFileAtomic(cached, buffer);
-      return buffer;
-    })().finally(() => making.delete(cached));
-    making.set(cached, job);
+/** The grids' thumbnail: a 240-pixel WebP, through report/'s content-addressed ThumbnailCache (one per tenant). */
+const WEB_THUMBNAIL: ThumbnailKind = {
+  id: `web-webp@1 ${THUMB_PX}`,
+  extension: 'webp',
+  make: (source) => sharp(source).rotate().resize({ width: THUMB_PX, height: THUMB_PX, fit: 'inside', withoutEnlargement: true }).webp({ quality: 70 }).toBuffer(),
+};
+
+async function thumbnail(caches: Map<string, ThumbnailCache>, tenant: TenantContext, source: string): Promise<Buffer> {
+  let cache = caches.get(tenant.id);
+  if (!cache) caches.set(tenant.id, (cache = new ThumbnailCache(tenant.hitline.ws.cacheDir)));
+  try {
+    return await cache.thumbnail(source, WEB_THUMBNAIL);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw notFound('the image file');
+    throw err;
   }
-  return job;
 }
 
 export function thumbnailRoutes(web: Hono<WebEnv>, deps: WebDeps): void {
   const runFiles = new RunFileIndex();
-  const making = new Map<string, Promise<Buffer>>();
+  const caches = new Map<string, ThumbnailCache>();
   const send = async (c: Context<WebEnv>, source: string) =>
-    c.body(new Uint8Array(await thumbnail(c.get('tenant'), source, making)), 200, { 'Content-Type': 'image/webp', 'Cache-Control': 'private, max-age=3600' });
+    c.body(new Uint8Array(await thumbnail(caches, c.get('tenant'), source)), 200, { 'Content-Type': 'image/webp', 'Cache-Control': 'private, max-age=3600' });
 
   web.get('/thumbs/catalog/:productId', signedIn(deps), async (c) => send(c, (await getProduct(c.get('tenant'), c.req.param('productId'))).imagePath));
   web.get('/thumbs/runs/:runId/photos/:productId', signedIn(deps), async (c) => send(c, await runFiles.find(c.get('tenant'), c.req.param('runId'), 'photos', c.req.param('productId'))));
