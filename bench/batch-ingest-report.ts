@@ -83,32 +83,41 @@ export async function ingestSections(args: IngestArgs, tmp: string, imagesDir: s
   }
   if (args.shapeRows > 0) {
     const csv = await ingestCatalogFiles(path.join(tmp, 'shape'), args.shapeRows, args.distinctImages);
-    log(`memory shape: ${args.shapeRows} rows, ${args.shapeRecipe} recipe (load ${loadAverage()})…`);
-    const loadAtShape = loadAverage();
-    const r = runIngestChild(csv, imagesDir, path.join(tmp, 'shape-ws'), args.shapeRecipe);
-    raw.shape = r;
-    const marks = [0.1, 0.25, 0.5, 0.75, 1].map((f) => Math.round(f * r.rows));
-    const at = (rows: number) => r.samples.find((s: { rows: number }) => s.rows >= rows) ?? r.samples[r.samples.length - 1];
+    // glibc gives each thread that allocates under contention an arena of its own (up to 8 per core) and keeps
+    // what is freed in it; LanceDB's many native threads then hold more than they use. The same ingest is run
+    // with the default allocator settings and with MALLOC_ARENA_MAX=2 (README, "Memory").
+    const runs: Array<{ label: string; env: NodeJS.ProcessEnv; load: string; r: IngestChildResult }> = [];
+    for (const [label, env] of [['default allocator', {}], ['MALLOC_ARENA_MAX=2', { MALLOC_ARENA_MAX: '2' }]] as Array<[string, NodeJS.ProcessEnv]>) {
+      const load = loadAverage();
+      log(`memory shape: ${args.shapeRows} rows, ${args.shapeRecipe} recipe, ${label} (load ${load})…`);
+      const r = runIngestChild(csv, imagesDir, path.join(tmp, `shape-ws-${runs.length}`), args.shapeRecipe, [], env);
+      runs.push({ label, env, load, r });
+    }
+    raw.shape = runs[0].r;
+    raw.shapeArenaMax2 = runs[1].r;
+    const marks = [0.1, 0.25, 0.5, 0.75, 1].map((f) => Math.round(f * args.shapeRows));
+    const at = (r: IngestChildResult, rows: number) => r.samples.find((s) => s.rows >= rows) ?? r.samples[r.samples.length - 1];
     report.push(
       `## 4. Memory shape of an ingest of ${args.shapeRows.toLocaleString('en')} rows`,
       '',
-      `Command: \`${commandLine()}\` (load average at the start: ${loadAtShape})`,
+      `Command: \`${commandLine()}\` (load average at the start of each run: ${runs.map((x) => `${x.label} ${x.load}`).join('; ')})`,
       '',
-      `Same code path as section 3 (ingestCatalog → LanceDB), with the cheaper \`${args.shapeRecipe}\` recipe of the offline embedder (${r.embedderId}, ${r.dimension}-d) ` +
+      `Same code path as section 3 (ingestCatalog → LanceDB, writes of 512 rows, compaction every ${runs[0].r.compactEveryRows} rows), with the cheaper \`${args.shapeRecipe}\` recipe of the offline embedder (${runs[0].r.embedderId}, ${runs[0].r.dimension}-d) ` +
         `so that ${args.shapeRows.toLocaleString('en')} rows finish in reasonable time on this shared 2-core machine; the recipe changes the per-image work, not what is held in memory. ` +
-        `Resident memory sampled once a second while the rows go by:`,
+        'The same ingest twice, in child processes of their own: with glibc\'s default allocator settings, then with `MALLOC_ARENA_MAX=2` in the environment. Resident memory sampled once a second while the rows go by:',
       '',
-      '| rows done | resident (RSS) | JS heap used | external + array buffers |',
-      '|---|---|---|---|',
+      `| rows done | ${runs.map((x) => `RSS, ${x.label}`).join(' | ')} | JS heap used (${runs[0].label}) | external + array buffers (${runs[0].label}) |`,
+      `|---|${runs.map(() => '---|').join('')}---|---|`,
       ...marks.map((m) => {
-        const s = at(m);
-        return `| ${s.rows.toLocaleString('en')} | ${s.rssMB} MiB | ${s.heapMB} MiB | ${s.externalMB} MiB |`;
+        const first = at(runs[0].r, m);
+        return `| ${first.rows.toLocaleString('en')} | ${runs.map((x) => `${at(x.r, m).rssMB} MiB`).join(' | ')} | ${first.heapMB} MiB | ${first.externalMB} MiB |`;
       }),
       '',
-      `Whole ingest: ${r.seconds.toFixed(1)} s (${(r.rows / r.seconds).toFixed(0)} rows/s), ${r.storeCount} rows stored; max RSS ${r.maxRssMB} MiB` +
-        `${r.maxRssBeforeOptimizeMB ? ` (${r.maxRssBeforeOptimizeMB} MiB before the store built its vector index at the end, which took ${r.optimizeSeconds.toFixed(1)} s)` : ''}.`,
-      '',
-      shapeNotes(r),
+      ...runs.map(
+        (x) =>
+          `- ${x.label}: ${x.r.seconds.toFixed(1)} s (${(x.r.rows / x.r.seconds).toFixed(0)} rows/s), ${x.r.storeCount} rows stored; max RSS ${x.r.maxRssMB} MiB ` +
+          `(${x.r.maxRssBeforeOptimizeMB} MiB before the store built its vector index at the end, which took ${x.r.optimizeSeconds.toFixed(1)} s). ${shapeNotes(x.r)}`,
+      ),
       '',
     );
     flush();
@@ -144,33 +153,36 @@ interface IngestChildResult {
 }
 
 /** Runs bench/batch-ingest.ts in a child process, so its peak memory is its own. */
-function runIngestChild(csv: string, imagesDir: string, workspace: string, recipe: string, extra: string[] = []): IngestChildResult {
+function runIngestChild(csv: string, imagesDir: string, workspace: string, recipe: string, extra: string[] = [], env: NodeJS.ProcessEnv = {}): IngestChildResult {
   const argv = ['--import', 'tsx', path.join(REPO_ROOT, 'bench/batch-ingest.ts'), '--catalog', csv, '--images', imagesDir, '--workspace', workspace, '--recipe', recipe, ...extra];
   const out = execFileSync(process.execPath, argv, {
-    cwd: REPO_ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'inherit'],
+    cwd: REPO_ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env },
   });
   return JSON.parse(out.trim().split('\n').pop()!);
 }
 
-/** What the samples of a long ingest say: JS-side memory (where images would be) against resident memory, and the rate over time. */
+/**
+ * What the samples of a long ingest say, computed from them: the JS heap and Buffers (where image bytes would
+ * be) against resident memory, resident growth per 1,000 rows over the first and the second half of the
+ * ingest (equal halves: still growing; a small second half: a plateau), and the rate early and late.
+ */
 function shapeNotes(r: { samples: Array<{ seconds: number; rows: number; rssMB: number; heapMB: number; externalMB: number }> }): string {
   const s = r.samples.slice(0, -1).filter((x) => x.rows > 0);
   const last = s[s.length - 1];
-  if (!last || last.rows < 20_000) return '';
+  if (!last || last.rows < 10_000) return '';
   const range = (xs: number[]) => `${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)} MiB`;
   const at = (rows: number) => s.find((x) => x.rows >= rows) ?? last;
   const a = at(last.rows * 0.1);
+  const mid = at(last.rows * 0.5);
   const b = at(last.rows * 0.9);
-  const perK = (b.rssMB - a.rssMB) / ((b.rows - a.rows) / 1000);
+  const perK = (from: typeof a, to: typeof a) => ((to.rssMB - from.rssMB) / Math.max(1e-9, (to.rows - from.rows) / 1000)).toFixed(1);
   const early = a.rows / a.seconds;
   const late = (last.rows - b.rows) / Math.max(1e-9, last.seconds - b.seconds);
   return (
-    `Images are not held: the JS heap stays within ${range(s.map((x) => x.heapMB))} and Buffers (external + array buffers, where image bytes live) within ` +
-    `${range(s.map((x) => x.externalMB))} from the first row to the last. Resident memory does grow, by about ${perK.toFixed(1)} MiB per 1,000 rows between ` +
-    `${a.rows.toLocaleString('en')} and ${b.rows.toLocaleString('en')} rows, outside the JS heap: that is the store's native side (LanceDB), which gets one more ` +
-    `fragment and index delta per 64-row write and compacts only in the final optimize. The rate falls the same way: ${early.toFixed(0)} rows/s over the first ` +
-    `${a.rows.toLocaleString('en')} rows, ${late.toFixed(0)} rows/s over the last ${(last.rows - b.rows).toLocaleString('en')}. Compacting the store every ` +
-    'few thousand rows during a long ingest would bound both.'
+    `JS heap ${range(s.map((x) => x.heapMB))}, Buffers ${range(s.map((x) => x.externalMB))}, resident ${range(s.map((x) => x.rssMB))} from the first row to the last; ` +
+    `resident memory grew ${perK(a, mid)} MiB per 1,000 rows from ${a.rows.toLocaleString('en')} to ${mid.rows.toLocaleString('en')} rows and ` +
+    `${perK(mid, b)} MiB per 1,000 rows from there to ${b.rows.toLocaleString('en')}; ${early.toFixed(0)} rows/s over the first ${a.rows.toLocaleString('en')} rows, ` +
+    `${late.toFixed(0)} rows/s over the last ${(last.rows - b.rows).toLocaleString('en')}.`
   );
 }
 

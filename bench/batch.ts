@@ -2,7 +2,7 @@
  * The batch engine, measured (issue 5):
  *
  *   node --import tsx bench/batch.ts [--products 200] [--scale 0.5] [--caps 4,8,16] [--tier 1K]
- *        [--ingest-rows 10000] [--baseline-rows 2000] [--shape-rows 100000] [--shape-recipe histogram] [--out bench/results/batch.md]
+ *        [--ingest-rows 10000] [--baseline-rows 2000] [--shape-rows 40000] [--shape-recipe histogram] [--out bench/results/batch.md]
  *
  * 1. A batch of new products through the fake OpenRouter (its own process, behind a proxy that adds the
  *    latency of each kind of call: embedding 0.3 s, analysis 4 s, generation 12 s, all times `--scale`),
@@ -59,7 +59,7 @@ interface Args {
 function parseArgs(argv: string[]): Args {
   const a: Args = {
     products: 200, scale: 0.5, caps: { embed: 4, analyze: 8, generate: 16 }, providerCap: 32, tier: '1K',
-    ingestRows: 10_000, baselineRows: 2_000, shapeRows: 100_000, shapeRecipe: 'histogram', distinctImages: 500, out: path.join(REPO_ROOT, 'bench/results/batch.md'),
+    ingestRows: 10_000, baselineRows: 2_000, shapeRows: 40_000, shapeRecipe: 'histogram', distinctImages: 500, out: path.join(REPO_ROOT, 'bench/results/batch.md'),
   };
   for (let i = 0; i < argv.length; i += 2) {
     const v = argv[i + 1];

@@ -213,7 +213,7 @@ function report(results: Result[], command: string, loadBefore: number[]): strin
     '',
     `Synthetic 2048-d rows (64 clusters, 14 categories independent of clusters, Zipf keywords). Filter: \`category = X AND sales_count > 10\`. ` +
       `IVF_HNSW_SQ (cosine, m ${HNSW_BUILD.m}, efConstruction ${HNSW_BUILD.efConstruction}, one partition per ${ROWS_PER_PARTITION.toLocaleString('en')} rows) is built by \`optimize()\` from ${ANN_MIN_ROWS.toLocaleString('en')} rows; ` +
-      `ANN queries probe max(${ANN_SEARCH.minProbes}, partitions / ${1 / ANN_SEARCH.probeShare}) partitions with ef = max(${ANN_SEARCH.minEf}, ${ANN_SEARCH.efPerResult} × limit) and refineFactor ${ANN_SEARCH.refineFactor}. "Exact" is LanceDB brute force through the same store path ` +
+      `ANN queries probe max(${ANN_SEARCH.minProbes}, partitions / ${1 / ANN_SEARCH.probeShare}) partitions with ef = max(${ANN_SEARCH.minEf}, ${ANN_SEARCH.efPerResult} × limit) re-scoring at least ${ANN_SEARCH.minRescored} hits with the full vectors. "Exact" is LanceDB brute force through the same store path ` +
       '(`denseSearch(..., { exact: true })` = bypassVectorIndex, same prefilter). Recall@10 compares the dense leg with it.',
     '',
     '| rows | filter keeps | ingest (upsert, 5k batches) | one-row upsert at full size (incl. keyword re-index) | optimize (index build + compaction) | +1% rows: upsert, then optimize | disk |',

@@ -6,9 +6,10 @@
  *   an exact search costs ~14 ms with a 7% filter but ~130 ms unfiltered, while the index answers in a
  *   few ms with recall@10 1.0.
  * - The IVF layer's partition count grows with the table (one per ROWS_PER_PARTITION rows) and a query
- *   probes an eighth of them (at least 4): a filtered query then scans the filter's rows in a few
- *   partitions instead of all of them. The count is in the index name; the index is rebuilt once the
- *   table has grown to twice the partitions it was built with.
+ *   probes an eighth of them (at least 4). Under load that made a filtered query cheaper; on a quiet
+ *   machine probing 4 or all 32 partitions at 100k rows cost the same under a 7% filter
+ *   (bench/results/store-hybrid.md). The count is in the index name; the index
+ *   is rebuilt once the table has grown to twice the partitions it was built with.
  * - An index built over many small fragments is rewritten when compaction merges them (their row
  *   addresses change), which nearly doubled the build at 100k rows: the table is compacted first.
  * - With more than one partition LanceDB rewrites the ANN index on every `Table.optimize()`, whatever
@@ -27,11 +28,19 @@ export const ROWS_PER_PARTITION = 3_125;
 export const HNSW_BUILD = { m: 16, efConstruction: 150 } as const;
 /**
  * Search settings: the nearest partitions probed (at least minProbes, probeShare of them on large tables;
- * more only when a selective filter leaves fewer than `limit` rows in them), `ef` candidates in each
- * graph, and the hits re-scored with exact distances (refine factor 1: exact cosine scores; refining more
- * re-scored more full vectors for no recall).
+ * more only when a selective filter leaves fewer than `limit` rows in them) and `ef` candidates in each
+ * graph. With a selective filter LanceDB 0.33 scans the filter's rows in the probed partitions instead of
+ * walking the graph, so `ef` and probes changed neither time nor recall there (bench/results/store-hybrid.md).
+ * What costs recall is the 8-bit quantized distances: the hits are re-scored with the full vectors, at
+ * least minRescored of them (recall@10 at 100k rows 0.973 re-scoring 10, 1.000 re-scoring 20, within a ms).
  */
-export const ANN_SEARCH = { minProbes: 4, probeShare: 1 / 8, minEf: 200, efPerResult: 4, refineFactor: 1 } as const;
+export const ANN_SEARCH = { minProbes: 4, probeShare: 1 / 8, minEf: 200, efPerResult: 4, minRescored: 20 } as const;
+
+/** LanceDB's refine factor that re-scores at least ANN_SEARCH.minRescored hits for a search of `limit`. */
+export function refineFactorFor(limit: number): number {
+  return Math.max(1, Math.ceil(ANN_SEARCH.minRescored / Math.max(1, limit)));
+}
+
 /** Share of rows outside the ANN index from which `optimize` compacts and merges index deltas. */
 export const MAINTENANCE_SHARE = 0.05;
 

@@ -11,7 +11,7 @@ import { fuseRrf } from '../../search/rrf.js';
 import type { HybridQuery, HybridResult, LegHit, LegQuery, ProductRecord } from '../../ports/vector-store.js';
 import { bm25Scores, type KeywordDoc } from './bm25-fallback.js';
 import { compileFilter } from './compile-filter.js';
-import { ANN_SEARCH } from './ann-index.js';
+import { ANN_SEARCH, refineFactorFor } from './ann-index.js';
 import { keywordIndexLag } from './indexes.js';
 import { readByIds } from './rows-by-id.js';
 import { RECORD_COLUMNS, recordsFromArrow } from './schema.js';
@@ -33,7 +33,7 @@ export function legHits(hits: readonly RowHit[]): LegHit[] {
 
 /**
  * The dense leg: ids by cosine similarity, ranked from 1. `probes`: IVF partitions searched (ann-index.ts).
- * `exactScores`: the index's hits re-scored with the full vectors (ANN_SEARCH.refineFactor); without it
+ * `exactScores`: the index's hits re-scored with the full vectors (refineFactorFor); without it
  * they are ranked by the index's quantized distances, which a fusion of ranks does not need refined (one
  * millisecond less per hybrid query at 10k rows, recall@10 0.99 against exact search, bench/results/store-hybrid.md).
  */
@@ -44,16 +44,17 @@ export async function denseLeg(table: lancedb.Table, vector: Float32Array, query
     .query()
     .nearestTo(vector)
     .distanceType('cosine')
-    .minimumNprobes(probes)
-    // A selective filter may leave fewer than `limit` rows in those partitions: then more are searched.
+    // A selective filter may leave fewer than `limit` rows in those partitions: then more are searched. The
+    // maximum is lifted first: LanceDB refuses a minimum above its default maximum (20).
     .maximumNprobes(0)
+    .minimumNprobes(probes)
     .ef(Math.max(ANN_SEARCH.minEf, ANN_SEARCH.efPerResult * query.limit))
     // Naming the score column keeps LanceDB from warning about its auto-projection on every query.
     .select(['id', '_distance'])
     .withRowId()
     .limit(query.limit);
   if (where) q = q.where(where);
-  if (exactScores) q = q.refineFactor(ANN_SEARCH.refineFactor);
+  if (exactScores) q = q.refineFactor(refineFactorFor(query.limit));
   if (query.exact) q = q.bypassVectorIndex();
   const result = await q.toArrow();
   // Cosine distance is 1 - cosine similarity.

@@ -22,7 +22,7 @@ afterAll(async () => {
   for (const dir of tempDirs.splice(0)) await rm(dir, { recursive: true, force: true });
 });
 
-export async function openedStore(options: { annMinRows?: number; lockWaitMs?: number } = {}): Promise<LanceDbStore> {
+export async function openedStore(options: { annMinRows?: number; rowsPerPartition?: number; lockWaitMs?: number } = {}): Promise<LanceDbStore> {
   const store = openLanceDbStore({ dir: await tempDir(), ...options });
   await store.open(EMBEDDER);
   return store;

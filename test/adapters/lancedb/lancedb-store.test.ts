@@ -87,6 +87,21 @@ describe('LanceDbStore specifics', () => {
     await store.close();
   });
 
+  it('searches a table whose index has more partitions than LanceDB probes by default (probes above 20)', async () => {
+    // 200 IVF partitions: hitline probes an eighth of them, 25, above LanceDB's default maximum of 20.
+    const store = await openedStore({ annMinRows: 300, rowsPerPartition: 3 });
+    const random = seededRandom(7);
+    const rows = Array.from({ length: 600 }, (_, i) => makeProduct(`p${i}`, { vector: randomUnitVector(random, DIM) }));
+    await store.upsert(rows);
+    await store.optimize();
+    const table = await (await lancedb.connect(store.dir, { readConsistencyInterval: 0 })).openTable('products');
+    expect((await table.listIndices()).find((i) => i.columns.includes('vector'))?.name).toBe('vector_ivf200_idx');
+    const hits = await store.denseSearch(rows[42].vector, { filter: [], limit: 3 });
+    expect(hits[0].id).toBe('p42');
+    table.close();
+    await store.close();
+  });
+
   it('recreate() switches a store to another embedder, emptying it', async () => {
     const store = await openedStore();
     await store.upsert(catalogFixture(DIM, 5));
