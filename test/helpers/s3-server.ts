@@ -4,7 +4,8 @@
  * and a fresh random access key pair (so a test can look for the credentials in what hitline prints).
  * s3rver is a local test server, not AWS S3: it speaks S3's REST API with its paging and error codes and
  * refuses unknown access key ids, but does NOT verify SigV4 signatures (a wrong secret is accepted), and it
- * writes objects in place (a reader racing a writer can see a partial object, which S3 never shows), and
+ * writes objects in place (a reader racing a writer can see a partial object, and two puts of one key can
+ * interleave into a mix of both, which S3 never shows), and
  * a listing that needs more than one page skips a key like "a.bin" that sorts before a sibling folder "a/"
  * (it walks folders in file-system order, then drops keys up to the page's last key). It runs
  * in a child process so that a test can stop it mid-run, and its CPU work is not the test's.
