@@ -21,6 +21,7 @@
  * bench/retrieval-flow.ts: the most article-type precision that kept each gender flow within 0.005 P@5.
  */
 import { descriptionWords, type CandidateFields } from './candidate-legs.js';
+import { ramp } from './ramp.js';
 
 export interface FocusCurve {
   narrowFrom: number;
@@ -60,9 +61,4 @@ function largestWordShare(candidates: readonly CandidateFields[]): number {
     }
   }
   return most / candidates.length;
-}
-
-/** 0 at or below 0, 1 at or above `span`, linear between (a step at 0 when `span` is 0). */
-function ramp(x: number, span: number): number {
-  return span > 0 ? Math.min(1, Math.max(0, x / span)) : Number(x >= 0);
 }

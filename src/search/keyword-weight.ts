@@ -8,6 +8,7 @@
  * from LOW at `fromIdf` to HIGH at `toIdf`. All four numbers were chosen on the tune half of
  * bench/retrieval-flow.ts (hint, no hint and name queries together).
  */
+import { ramp } from './ramp.js';
 import { idf, type TermStats } from './term-stats.js';
 
 /** The weight is `low` up to an IDF mass of `fromIdf`, `high` from `toIdf`, and linear between. */
@@ -38,7 +39,6 @@ export function idfMass(terms: readonly string[], pinned: ReadonlySet<string>, s
 
 export function autoKeywordWeight(terms: readonly string[], pinned: ReadonlySet<string>, stats: TermStats, curve: AutoKeywordCurve = AUTO_KEYWORD_WEIGHT): KeywordWeight {
   const mass = idfMass(terms, pinned, stats);
-  const span = curve.toIdf - curve.fromIdf;
-  const t = span > 0 ? Math.min(1, Math.max(0, (mass - curve.fromIdf) / span)) : Number(mass >= curve.fromIdf);
+  const t = ramp(mass - curve.fromIdf, curve.toIdf - curve.fromIdf);
   return { weight: curve.low + (curve.high - curve.low) * t, informativeness: mass };
 }
