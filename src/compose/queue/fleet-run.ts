@@ -44,7 +44,7 @@ export interface FleetRun {
   finish(): Promise<void>;
 }
 
-/** How often this process looks for a stop a worker recorded (a budget stop). */
+/** How often a process of a run session looks for a stop another one recorded (a budget stop, a cancel). */
 const STOP_POLL_MS = 500;
 
 export async function openFleetRun(
@@ -101,23 +101,30 @@ export async function openFleetRun(
   return {
     budget,
     productRunner,
-    relayStops(control) {
-      let relaying = true;
-      control.onStop((reason, message) => {
-        if (relaying) void conn.stop(runKey, session, { reason, message }).catch(() => undefined);
-      });
-      const timer = setInterval(() => {
-        void conn.stopOf(runKey, session).then((s) => s && control.stop(s.reason as StopReason, s.message), () => undefined);
-      }, STOP_POLL_MS);
-      return () => {
-        relaying = false;
-        clearInterval(timer);
-      };
-    },
+    relayStops: (control) => relayRunStops(conn, runKey, session, control),
     async finish() {
       stopProgress();
       await drainUsage();
     },
+  };
+}
+
+/**
+ * Relays a run session's stops both ways: a stop of `control` (cancel, Ctrl-C, a budget refusal) is recorded
+ * in Redis for every process of the session, and a stop another process recorded there stops `control`
+ * (looked for every STOP_POLL_MS). Returns the function that stops relaying.
+ */
+export function relayRunStops(conn: QueueConnection, runKey: string, session: string, control: RunControl): () => void {
+  let relaying = true;
+  control.onStop((reason, message) => {
+    if (relaying) void conn.stop(runKey, session, { reason, message }).catch(() => undefined);
+  });
+  const timer = setInterval(() => {
+    void conn.stopOf(runKey, session).then((s) => s && control.stop(s.reason as StopReason, s.message), () => undefined);
+  }, STOP_POLL_MS).unref();
+  return () => {
+    relaying = false;
+    clearInterval(timer);
   };
 }
 

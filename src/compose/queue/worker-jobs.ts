@@ -19,7 +19,6 @@ import { FleetBudget } from '../../pipeline/batch/fleet-budget.js';
 import { FleetFlights } from '../../pipeline/batch/fleet-flights.js';
 import { FleetGate } from '../../pipeline/batch/fleet-gate.js';
 import { LeaseKeeper } from '../../pipeline/batch/lease-keeper.js';
-import type { StopReason } from '../../pipeline/batch/run-control.js';
 import type { BatchEvent } from '../../pipeline/batch/batch-events.js';
 import { entryFromUsage, type CostLedger } from '../../pipeline/cost-ledger.js';
 import { openStoreForQueries } from '../../pipeline/match.js';
@@ -30,7 +29,7 @@ import { createCallPricing } from '../adapters.js';
 import { fusionSettings, type HitlineContext } from '../context.js';
 import type { HitlineConfig } from '../config.js';
 import { wireRun, type WiredRun } from '../run.js';
-import { pendingOutcome } from './fleet-run.js';
+import { pendingOutcome, relayRunStops } from './fleet-run.js';
 import { checkJobData, type ProductJobData, type ProductJobResult } from './product-job.js';
 
 export interface ProductJobsOptions {
@@ -54,8 +53,6 @@ interface Session {
   idle?: NodeJS.Timeout;
   close(): Promise<void>;
 }
-
-const STOP_POLL_MS = 500;
 
 export class ProductJobs {
   private readonly sessions = new Map<string, Promise<Session>>();
@@ -161,10 +158,7 @@ export class ProductJobs {
       throw e;
     }
     // A stop here (a budget refusal) is every worker's; a stop recorded by another process is this one's.
-    engine.control.onStop((reason, message) => void conn.stop(d.runKey, d.session, { reason, message }).catch(() => undefined));
-    const poll = setInterval(() => {
-      void conn.stopOf(d.runKey, d.session).then((s) => s && engine.control.stop(s.reason as StopReason, s.message), () => undefined);
-    }, STOP_POLL_MS).unref();
+    const stopRelaying = relayRunStops(conn, d.runKey, d.session, engine.control);
     const settings = productFlowSettings({
       store: wired.store, embedder: wired.embedder, storage, analyzer: wired.analyzer, generator: wired.generator,
       // Fusion settings come from the worker's config.json (not yet carried in the job).
@@ -174,7 +168,7 @@ export class ProductJobs {
     return {
       engine, wired, ctx, settings, reporters, active: 0,
       async close() {
-        clearInterval(poll);
+        stopRelaying();
         await wired.close();
       },
     };
@@ -225,18 +219,8 @@ function fleetLedger(conn: QueueConnection, runKey: string): CostLedger {
   };
 }
 
-async function filesUnder(dir: string, rel = ''): Promise<string[]> {
-  const out: string[] = [];
-  let entries;
-  try {
-    entries = await readdir(path.join(dir, rel), { withFileTypes: true });
-  } catch {
-    return out;
-  }
-  for (const e of entries) {
-    const p = path.join(rel, e.name);
-    if (e.isDirectory()) out.push(...(await filesUnder(dir, p)));
-    else if (e.isFile()) out.push(p);
-  }
-  return out;
+/** The files under `dir` (none when it does not exist), relative to it. */
+async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+  return entries.filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath, e.name)));
 }
