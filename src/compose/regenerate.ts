@@ -16,11 +16,10 @@ import { generateKey } from '../pipeline/batch/product-flow.js';
 import { presetDeliveryStep, type ProductSummaryWithPresets } from '../pipeline/preset-delivery.js';
 import { StageCache } from '../pipeline/stage-cache.js';
 import type { BlobStorage } from '../ports/blob-storage.js';
-import { readCatalogImage } from '../pipeline/catalog-images.js';
+import { catalogReferences } from '../pipeline/catalog-images.js';
 import { safeFileStem } from '../pipeline/workspace.js';
 import { loadPresets, selectPresets } from '../presets/index.js';
 import type { ReferenceImage } from '../ports/style-analyzer.js';
-import type { ProductRecord } from '../ports/vector-store.js';
 import type { ImageGenerator } from '../ports/image-generator.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { createCallPricing, createEmbedder, createGenerator, deliveryChecks, openStore } from './adapters.js';
@@ -105,12 +104,7 @@ function escalationGenerator(settings: ReturnType<typeof adapterSettings>): Imag
 /** The product's matched hits as references, read from the store (their images may have moved since). */
 async function referencesOf(p: ProductSummary, store: Awaited<ReturnType<typeof openStore>>, count: number, storage: BlobStorage): Promise<ReferenceImage[]> {
   const ids = p.hits.slice(0, Math.max(1, count)).map((h) => h.productId);
-  const records = new Map(((await store.get(ids)) as ProductRecord[]).map((r) => [r.id, r]));
-  const refs: ReferenceImage[] = [];
-  for (const id of ids) {
-    const product = records.get(id);
-    if (product) refs.push({ product, bytes: await readCatalogImage(product, storage) });
-  }
+  const refs = await catalogReferences(store, ids, storage);
   if (refs.length === 0) throw new UserInputError(`none of ${p.newId}'s matched hits is still in the catalog`, { hint: 'Run the product again in a new run.' });
   return refs;
 }

@@ -5,6 +5,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { BlobStorage } from '../ports/blob-storage.js';
+import type { ReferenceImage } from '../ports/style-analyzer.js';
+import type { ProductRecord, VectorStore } from '../ports/vector-store.js';
 
 /** `catalog-images/ab/abcd…`: content-addressed, so a photo shared by many rows or catalogs is stored once. */
 export function catalogImageKey(imageHash: string): string | undefined {
@@ -27,4 +29,15 @@ export async function readCatalogImage(product: { imagePath: string; imageHash: 
     if (shared) return shared;
     throw err;
   }
+}
+
+/** The catalog rows of `ids` with their photos, as generation references in the order given; ids no longer stored are left out. */
+export async function catalogReferences(store: VectorStore, ids: readonly string[], storage?: BlobStorage): Promise<ReferenceImage[]> {
+  const byId = new Map(((await store.get(ids)) as ProductRecord[]).map((r) => [r.id, r]));
+  const references: ReferenceImage[] = [];
+  for (const id of ids) {
+    const product = byId.get(id);
+    if (product) references.push({ product, bytes: await readCatalogImage(product, storage) });
+  }
+  return references;
 }

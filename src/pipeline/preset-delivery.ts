@@ -5,15 +5,14 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { ReferenceImage } from '../ports/style-analyzer.js';
 import type { Embedder } from '../ports/embedder.js';
 import type { ImageGenerator } from '../ports/image-generator.js';
 import type { Preset } from '../presets/index.js';
 import type { VisionChecker } from '../ports/vision-checker.js';
-import type { ProductRecord, VectorStore } from '../ports/vector-store.js';
+import type { VectorStore } from '../ports/vector-store.js';
 import { deliverPresets } from './deliver-presets.js';
 import type { BlobStorage } from '../ports/blob-storage.js';
-import { readCatalogImage } from './catalog-images.js';
+import { catalogReferences } from './catalog-images.js';
 import type { PresetImageRecord } from './delivery-records.js';
 import type { ProductSummary } from '../core/run-summary.js';
 
@@ -44,13 +43,7 @@ export function presetDeliveryStep(options: PresetDeliveryOptions) {
     if (!summary.brief) throw new Error('no style brief to generate presets from');
     const productFolder = summary.outputs[0] ? path.dirname(path.join(runDir, summary.outputs[0].file)) : path.join(runDir, summary.newId);
     const ids = summary.hits.slice(0, Math.max(1, options.references)).map((h) => h.productId);
-    const records = (await options.store.get(ids)) as ProductRecord[];
-    const byId = new Map(records.map((r) => [r.id, r]));
-    const references: ReferenceImage[] = [];
-    for (const id of ids) {
-      const product = byId.get(id);
-      if (product) references.push({ product, bytes: await readCatalogImage(product, options.catalogImages) });
-    }
+    const references = await catalogReferences(options.store, ids, options.catalogImages);
     const { outputs, warnings } = await deliverPresets({
       product: summary.product, productImage: await readFile(summary.imagePath), references, brief: summary.brief,
       presets: options.presets, generator: options.generator, embedder: options.embedder, outputDir: productFolder,
